@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt"
+	"github.com/exsweep/exsweep/internal/report"
+)
+
+type huntFlags struct {
+	root         string
+	exchange     multiFlag
+	iisLogs      multiFlag
+	rules        multiFlag
+	since, until string
+	format       string
+	out          string
+	color        string
+	workers      int
+	quiet        bool
+}
+
+func runHunt(ctx context.Context, args []string, io IO) (int, error) {
+	var f huntFlags
+	fs := flag.NewFlagSet("hunt", flag.ContinueOnError)
+	fs.SetOutput(io.Stderr)
+	defRoot := ""
+	if runtime.GOOS == "windows" {
+		defRoot = `C:\`
+	}
+	fs.StringVar(&f.root, "root", defRoot, "the server's system drive as a folder: a mounted image, a triage collection, or C:\\ on the live server")
+	fs.Var(&f.exchange, "exchange-path", "the Exchange install folder (<EX>), instead of searching the root for it (repeatable)")
+	fs.Var(&f.iisLogs, "iis-logs", "an IIS log folder (holding W3SVC<n> folders or log files), instead of searching the root (repeatable)")
+	fs.Var(&f.rules, "rules", "also load rules from this folder or file (repeatable)")
+	fs.StringVar(&f.since, "since", "", "only report evidence from this time on (2021-01-01 or RFC 3339); warns when logs start later")
+	fs.StringVar(&f.until, "until", "", "only report evidence up to this time; warns when logs end earlier")
+	fs.StringVar(&f.format, "format", "", "output: table, json, jsonl or csv (default: table on a terminal, json otherwise)")
+	fs.StringVar(&f.out, "out", "", "also write report.json, timeline.csv and Test-ProxyLogon style files into this folder")
+	fs.StringVar(&f.color, "color", "auto", "colour the table: auto (on a terminal, unless NO_COLOR is set), always, never")
+	fs.IntVar(&f.workers, "workers", 0, "files read at once (default: one per CPU)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return ExitError, err
+	}
+	if fs.NArg() > 0 {
+		return ExitError, usageError{fmt.Sprintf("unexpected argument %q (the folder goes after --root)", fs.Arg(0))}
+	}
+	if f.root == "" {
+		return ExitError, usageError{"--root is required: the server's system drive as a folder"}
+	}
+	since, err := parseTime(f.since, "--since")
+	if err != nil {
+		return ExitError, err
+	}
+	until, err := parseTime(f.until, "--until")
+	if err != nil {
+		return ExitError, err
+	}
+	if !since.IsZero() && !until.IsZero() && until.Before(since) {
+		return ExitError, usageError{"--until is before --since"}
+	}
+	format := f.format
+	if format == "" {
+		format = "json"
+		if isTerminal(io.Stdout) {
+			format = "table"
+		}
+	}
+	if !validFormat(format) {
+		return ExitError, usageError{fmt.Sprintf("--format %q: want %s", format, strings.Join(report.Formats(), ", "))}
+	}
+	color := false
+	switch f.color {
+	case "always":
+		color = true
+	case "never":
+	case "auto":
+		color = isTerminal(io.Stdout) && io.Getenv("NO_COLOR") == ""
+	default:
+		return ExitError, usageError{"--color: want auto, always or never"}
+	}
+	pack, err := loadPack(f.rules)
+	if err != nil {
+		return ExitError, err
+	}
+	opt := hunt.Options{
+		Root:            f.root,
+		DiscoverOptions: hunt.DiscoverOptions{ExchangePaths: f.exchange, IISLogDirs: f.iisLogs},
+		Pack:            pack,
+		Since:           since,
+		Until:           until,
+		Workers:         f.workers,
+	}
+	var bar *progressBar
+	if !f.quiet && isTerminal(io.Stderr) {
+		bar = newProgressBar(io.Stderr)
+		opt.Progress = bar.update
+	}
+	res, err := hunt.Run(ctx, opt)
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil {
+		return ExitError, err
+	}
+	rep := &finding.Report{
+		Schema:    finding.ReportSchema,
+		Tool:      "exsweep",
+		Version:   Version,
+		RulePack:  pack.Version,
+		Generated: time.Now().UTC(),
+		Hosts:     []finding.HostResult{*res},
+	}
+	if f.out != "" {
+		written, err := report.WriteDir(f.out, rep)
+		if err != nil {
+			return ExitError, err
+		}
+		for _, p := range written {
+			fmt.Fprintf(io.Stderr, "wrote %s\n", p)
+		}
+	}
+	if err := report.WriteTo(io.Stdout, rep, format, color); err != nil {
+		return ExitError, err
+	}
+	return exitCode(res), nil
+}
+
+func exitCode(r *finding.HostResult) int {
+	switch {
+	case r.Verdict == finding.Clean && !r.Partial:
+		return ExitClean
+	case r.Verdict == finding.Clean:
+		return ExitPartialClean
+	case !r.Partial:
+		return ExitFindings
+	}
+	return ExitPartialFindings
+}
+
+func validFormat(f string) bool {
+	for _, x := range report.Formats() {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func parseTime(s, flagName string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, usageError{fmt.Sprintf("%s %q: want a date (2021-01-01) or an RFC 3339 time", flagName, s)}
+}

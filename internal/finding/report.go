@@ -1,0 +1,80 @@
+package finding
+
+import "time"
+
+// ReportSchema is the version of the JSON report format. Bump it when a field changes meaning
+// or disappears; adding a field does not need a bump.
+const ReportSchema = 1
+
+// Report is what a hunt produces: one entry per host examined.
+type Report struct {
+	Schema    int          `json:"schema"`
+	Tool      string       `json:"tool"`
+	Version   string       `json:"version"`
+	RulePack  string       `json:"rule_pack"`
+	Generated time.Time    `json:"generated"`
+	Hosts     []HostResult `json:"hosts"`
+}
+
+// HostResult is the verdict for one host with everything that supports it.
+type HostResult struct {
+	Host      string     `json:"host"` // computer name when the logs tell it, else the root
+	Root      string     `json:"root"`
+	Verdict   Verdict    `json:"verdict"`
+	Reason    string     `json:"reason"`  // the verdict in one sentence
+	Partial   bool       `json:"partial"` // some input could not be read: see problems
+	Since     time.Time  `json:"since,omitempty"`
+	Until     time.Time  `json:"until,omitempty"`
+	Installs  []string   `json:"exchange_installs"`
+	Windows   []Window   `json:"windows"`
+	Warnings  []string   `json:"warnings,omitempty"`
+	Incidents []Incident `json:"incidents"`
+	Findings  []Finding  `json:"findings"`
+	Problems  []Problem  `json:"problems"`
+	Stats     Stats      `json:"stats"`
+}
+
+// Window is how far one source's logs reach: the hunt can only vouch for that time.
+type Window struct {
+	Source string    `json:"source"`
+	Files  int       `json:"files"`
+	Bytes  int64     `json:"bytes"`
+	First  time.Time `json:"first,omitempty"`
+	Last   time.Time `json:"last,omitempty"`
+	Days   float64   `json:"days"`
+	Gaps   []Gap     `json:"gaps,omitempty"`
+}
+
+// Gap is a stretch of time no file of a source covers.
+type Gap struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// Incident groups findings that belong to one intrusion attempt: the same client within a time
+// window, or one chain (a virtual directory set, then reset).
+type Incident struct {
+	ID         int       `json:"id"`
+	Verdict    Verdict   `json:"verdict"`
+	Severity   Severity  `json:"severity"`
+	Summary    string    `json:"summary"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+	ClientIPs  []string  `json:"client_ips"`
+	UserAgents []string  `json:"user_agents,omitempty"`
+	Rules      []string  `json:"rules"`
+	CVEs       []string  `json:"cves,omitempty"`
+	Findings   int       `json:"findings"`
+	Evidence   []string  `json:"evidence"` // file:line of the rows that prove it (capped)
+}
+
+// Stats measure the work done.
+type Stats struct {
+	Files       int           `json:"files"`
+	Bytes       int64         `json:"bytes"`
+	Lines       int64         `json:"lines"`
+	Candidates  int64         `json:"candidate_rows"`
+	Suppressed  int64         `json:"suppressed_findings"` // repeats beyond the per-rule, per-client cap
+	Duration    time.Duration `json:"duration_ns"`
+	RulesLoaded int           `json:"rules"`
+}

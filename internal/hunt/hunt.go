@@ -1,0 +1,415 @@
+// Package hunt examines one Exchange server's files (a mounted image, a triage collection, or
+// the live system drive): it finds the Exchange installs and IIS log folders, reads every log
+// source once through its prefilter, evaluates the rule pack, and turns the findings into a
+// verdict, incidents and visibility windows.
+package hunt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/hunt/source/ecplog"
+	"github.com/exsweep/exsweep/internal/hunt/source/httpproxy"
+	"github.com/exsweep/exsweep/internal/hunt/source/iislog"
+	"github.com/exsweep/exsweep/internal/hunt/source/oablog"
+	"github.com/exsweep/exsweep/internal/logscan"
+	"github.com/exsweep/exsweep/internal/rules"
+)
+
+// Sources returns the log sources a hunt reads, in report order.
+func Sources() []source.LogSource {
+	return []source.LogSource{httpproxy.Source{}, ecplog.Source{}, oablog.New(), iislog.Source{}}
+}
+
+// Schema is the rule schema of the hunt's sources: what fields rules may name.
+func Schema() rules.Schema {
+	s := rules.Schema{}
+	for _, src := range Sources() {
+		s[src.Kind()] = src.Fields()
+	}
+	return s
+}
+
+// Options configure a hunt.
+type Options struct {
+	Root string
+	DiscoverOptions
+	Pack         *rules.Pack
+	Since, Until time.Time // zero: unbounded
+	Workers      int       // 0: one per CPU
+	// MaxRowsPerRuleClient caps the findings kept per rule and client address; repeats beyond it
+	// are counted (Stats.Suppressed) and still widen their incident's time span.
+	MaxRowsPerRuleClient int
+	// Progress, when set, receives running totals; it must be cheap and safe for concurrent use.
+	Progress func(Progress)
+	// ChunkSize overrides the scanner's read size (tests).
+	ChunkSize int
+}
+
+// Progress is a running total of the work.
+type Progress struct {
+	Bytes, TotalBytes int64
+	Files, TotalFiles int
+}
+
+// job is one file with the source that reads it.
+type job struct {
+	src  source.LogSource
+	file source.File
+	comp *compiled
+}
+
+type compiled struct {
+	rules []*rules.Rule
+	pf    *logscan.Prefilter
+}
+
+// Run hunts one host tree.
+func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
+	start := time.Now()
+	if opt.Pack == nil {
+		return nil, errors.New("hunt: no rule pack")
+	}
+	layout, err := Discover(opt.Root, opt.DiscoverOptions)
+	if err != nil {
+		return nil, err
+	}
+	res := &finding.HostResult{
+		Host:     hostName(opt.Root),
+		Root:     opt.Root,
+		Since:    opt.Since,
+		Until:    opt.Until,
+		Warnings: append([]string(nil), layout.Warnings...),
+		Problems: append([]finding.Problem(nil), layout.Problems...),
+	}
+	for _, in := range layout.Installs {
+		res.Installs = append(res.Installs, rel(opt.Root, in.Dir))
+	}
+	schema := Schema()
+	var jobs []job
+	perSource := map[string][]source.File{}
+	for _, src := range Sources() {
+		comp := compile(opt.Pack.ForSource(src.Kind()), schema, src.Dialect())
+		files, probs := listFiles(opt.Root, layout, src.Kind())
+		res.Problems = append(res.Problems, probs...)
+		perSource[src.Kind()] = files
+		for _, f := range files {
+			jobs = append(jobs, job{src: src, file: f, comp: comp})
+		}
+	}
+	if len(layout.Installs) == 0 {
+		res.Warnings = append(res.Warnings, "no Exchange install found in the tree (looked for Bin\\ExSetup.exe, Logging\\HttpProxy, FrontEnd\\HttpProxy): use --exchange-path if it is there under another layout")
+	}
+	if len(layout.IISDirs) == 0 {
+		res.Warnings = append(res.Warnings, "no IIS log folder (W3SVC<n>) found in the tree: use --iis-logs if the logs are elsewhere")
+	}
+	// Largest files first, so one big file does not start last and hold up the end.
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].file.Size > jobs[j].file.Size })
+
+	col := newCollector(opt)
+	fileRes := make([]logscan.Result, len(jobs))
+	var total int64
+	for _, j := range jobs {
+		total += j.file.Size
+	}
+	var doneBytes atomic.Int64
+	var doneFiles atomic.Int32
+	report := func() {
+		if opt.Progress != nil {
+			opt.Progress(Progress{Bytes: doneBytes.Load(), TotalBytes: total, Files: int(doneFiles.Load()), TotalFiles: len(jobs)})
+		}
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, max(len(jobs), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fileRes[i] = scanOne(ctx, jobs[i], opt, col, func(n int64) { doneBytes.Add(n); report() })
+				doneFiles.Add(1)
+				report()
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		res.Problems = append(res.Problems, finding.Problem{Path: opt.Root, Kind: "cancelled", Message: "the hunt was interrupted: " + err.Error()})
+	}
+
+	for i, r := range fileRes {
+		res.Stats.Files++
+		res.Stats.Bytes += r.Bytes
+		res.Stats.Lines += r.Lines
+		res.Stats.Candidates += r.Candidates
+		res.Problems = append(res.Problems, r.Problems...)
+		_ = i
+	}
+	res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
+	res.Findings = col.sorted()
+	res.Stats.Suppressed = col.suppressed
+	res.Stats.RulesLoaded = len(opt.Pack.Rules)
+	res.Incidents = buildIncidents(res.Findings, col.spans)
+	res.Verdict, res.Reason = verdict(res)
+	res.Partial = partial(res.Problems)
+	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Path < res.Problems[j].Path })
+	res.Stats.Duration = time.Since(start)
+	return res, nil
+}
+
+func hostName(root string) string {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return root
+	}
+	if b := filepath.Base(abs); b != "" && b != string(filepath.Separator) && b != "." {
+		return b
+	}
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return abs
+}
+
+func compile(rs []*rules.Rule, schema rules.Schema, d logscan.Dialect) *compiled {
+	groups := make([][]string, len(rs))
+	for i, r := range rs {
+		groups[i] = r.Atoms(schema)
+	}
+	return &compiled{rules: rs, pf: logscan.NewPrefilter(groups, d)}
+}
+
+// listFiles returns the log files of one source kind, with problems for what cannot be listed.
+func listFiles(root string, l *Layout, kind string) ([]source.File, []finding.Problem) {
+	var files []source.File
+	var probs []finding.Problem
+	add := func(dir string, in *source.Install, group string) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			probs = append(probs, finding.Problem{Path: rel(root, dir), Kind: "unreadable", Message: err.Error()})
+			return
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".log") {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			f, prob := fileFor(root, p, e)
+			if prob != nil {
+				probs = append(probs, *prob)
+				continue
+			}
+			f.Install, f.Group = in, group
+			files = append(files, f)
+		}
+	}
+	switch kind {
+	case httpproxy.Kind:
+		for _, in := range l.Installs {
+			base := ResolveCI(in.Dir, "Logging/HttpProxy")
+			if base == "" {
+				continue
+			}
+			entries, err := os.ReadDir(base)
+			if err != nil {
+				probs = append(probs, finding.Problem{Path: rel(root, base), Kind: "unreadable", Message: err.Error()})
+				continue
+			}
+			for _, e := range entries {
+				if e.IsDir() {
+					add(filepath.Join(base, e.Name()), in, e.Name())
+				}
+			}
+		}
+	case ecplog.Kind:
+		for _, in := range l.Installs {
+			if d := ResolveCI(in.Dir, "Logging/ECP/Server"); d != "" {
+				add(d, in, "Server")
+			}
+		}
+	case oablog.Kind:
+		for _, in := range l.Installs {
+			if d := ResolveCI(in.Dir, "Logging/OABGeneratorLog"); d != "" {
+				add(d, in, "OABGeneratorLog")
+			}
+		}
+	case iislog.Kind:
+		for _, d := range l.IISDirs {
+			add(d, nil, filepath.Base(d))
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, probs
+}
+
+// fileFor checks one directory entry: regular files are read; links only when they stay inside
+// the root and end at a regular file; devices, pipes and sockets never.
+func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
+	display := rel(root, p)
+	if e.Type()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return source.File{}, &finding.Problem{Path: display, Kind: "link", Message: "broken or looping link, not followed: " + err.Error()}
+		}
+		absRoot, _ := filepath.EvalSymlinks(root)
+		if r, err := filepath.Rel(absRoot, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return source.File{}, &finding.Problem{Path: display, Kind: "link", Message: "link leaves the root (to " + target + "), not followed"}
+		}
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return source.File{}, &finding.Problem{Path: display, Kind: "unreadable", Message: err.Error()}
+	}
+	if !fi.Mode().IsRegular() {
+		return source.File{}, &finding.Problem{Path: display, Kind: "not-a-file", Message: "not a regular file (device, pipe or socket): not opened"}
+	}
+	return source.File{Path: p, Display: display, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// scanOne reads one file. The file is read up to the size it had when listed, so a file still
+// being written gives a consistent result; growth is noted.
+func scanOne(ctx context.Context, j job, opt Options, col *collector, progress func(int64)) logscan.Result {
+	f, err := os.Open(j.file.Path)
+	if err != nil {
+		kind := "unreadable"
+		if errors.Is(err, fs.ErrNotExist) {
+			kind = "vanished"
+		}
+		progress(j.file.Size)
+		return logscan.Result{Problems: []finding.Problem{{Path: j.file.Display, Kind: kind, Message: err.Error()}}}
+	}
+	defer f.Close()
+	src, comp := j.src, j.comp
+	lo := logscan.Options{
+		Dialect:       src.Dialect(),
+		Prefilter:     comp.pf,
+		DefaultHeader: src.DefaultHeader(),
+		Time:          src.Time,
+		Progress:      progress,
+		ChunkSize:     opt.ChunkSize,
+	}
+	file := j.file
+	r := logscan.Scan(ctx, io.LimitReader(f, file.Size), file.Display, lo, func(rec *logscan.Record, which []int) {
+		src.Derive(rec, &file)
+		if which == nil {
+			for _, rule := range comp.rules {
+				evaluate(rule, rec, src, &file, col)
+			}
+			return
+		}
+		for _, i := range which {
+			evaluate(comp.rules[i], rec, src, &file, col)
+		}
+	})
+	if r.Bytes < file.Size {
+		r.Problems = append(r.Problems, finding.Problem{Path: file.Display, Offset: r.Bytes, Kind: "truncated", Message: fmt.Sprintf("file shrank while read: got %d of %d bytes", r.Bytes, file.Size)})
+	}
+	if fi, err := os.Stat(file.Path); err == nil && fi.Size() > file.Size {
+		r.Problems = append(r.Problems, finding.Problem{Path: file.Display, Offset: file.Size, Kind: "grew", Message: fmt.Sprintf("file grew by %d bytes while read (still being written): rows after the first %d bytes were not read", fi.Size()-file.Size, file.Size)})
+	}
+	return r
+}
+
+func evaluate(rule *rules.Rule, rec *logscan.Record, src source.LogSource, file *source.File, col *collector) {
+	if !rule.Condition.Match(rec) {
+		return
+	}
+	f := rule.Finding()
+	src.Fill(rec, &f)
+	f.Where = finding.Location{Path: file.Display, Line: rec.Line, Offset: rec.Offset}
+	col.add(&f, rec.Raw)
+}
+
+// collector gathers findings from all workers.
+type collector struct {
+	mu         sync.Mutex
+	since      time.Time
+	until      time.Time
+	max        int
+	kept       map[string]int // rule|client -> findings kept
+	findings   []finding.Finding
+	suppressed int64
+	spans      map[string]*span // rule|client -> every row's time span and count, kept or not
+}
+
+type span struct {
+	first, last time.Time
+	count       int
+}
+
+func newCollector(opt Options) *collector {
+	max := opt.MaxRowsPerRuleClient
+	if max <= 0 {
+		max = 500
+	}
+	return &collector{since: opt.Since, until: opt.Until, max: max, kept: map[string]int{}, spans: map[string]*span{}}
+}
+
+func (c *collector) add(f *finding.Finding, raw []byte) {
+	if !f.Time.IsZero() && (!c.since.IsZero() && f.Time.Before(c.since) || !c.until.IsZero() && f.Time.After(c.until)) {
+		return
+	}
+	key := f.RuleID + "|" + clientKey(f.ClientIP)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sp := c.spans[key]
+	if sp == nil {
+		sp = &span{first: f.Time, last: f.Time}
+		c.spans[key] = sp
+	}
+	sp.count++
+	if f.Time.Before(sp.first) {
+		sp.first = f.Time
+	}
+	if f.Time.After(sp.last) {
+		sp.last = f.Time
+	}
+	if c.kept[key] >= c.max {
+		c.suppressed++
+		return
+	}
+	c.kept[key]++
+	f.Evidence = finding.EscapeBytes(raw)
+	c.findings = append(c.findings, *f)
+}
+
+func (c *collector) sorted() []finding.Finding {
+	out := c.findings
+	sort.SliceStable(out, func(i, j int) bool { return finding.Less(&out[i], &out[j]) })
+	return out
+}
+
+// clientKey normalises an address so 10.0.0.1 and ::ffff:10.0.0.1 are one client.
+func clientKey(ip string) string {
+	if a, err := netip.ParseAddr(strings.Trim(ip, "[]")); err == nil {
+		return a.Unmap().String()
+	}
+	return strings.ToLower(ip)
+}

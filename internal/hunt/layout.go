@@ -1,0 +1,265 @@
+package hunt
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source"
+)
+
+// Layout is what the hunt found in a host tree: Exchange installs and IIS log folders.
+type Layout struct {
+	Root     string
+	Installs []*source.Install
+	IISDirs  []string // W3SVC<n> folders
+	Warnings []string
+	Problems []finding.Problem
+}
+
+// maxDepth bounds the search for installs: a drive root, a triage collection's C\ or
+// uploads\auto\C%3A\ prefix, then Program Files\Microsoft\Exchange Server\V15.
+const maxDepth = 9
+
+// skipDirs are never searched for installs or logs: huge, and never where Exchange lives.
+func skipDir(lower string) bool {
+	switch lower {
+	case "windows", "winsxs", "$recycle.bin", "system volume information", "users", "programdata",
+		"$windows.~bt", "$windows.~ws", "recovery", "perflogs", "node_modules", ".git":
+		return true
+	}
+	return false
+}
+
+var (
+	w3svcName = regexp.MustCompile(`(?i)^w3svc\d+$`)
+	driveName = regexp.MustCompile(`(?i)^([a-z])(:|%3a|_drive)?$`)
+)
+
+// DiscoverOptions override what discovery would find.
+type DiscoverOptions struct {
+	ExchangePaths []string // --exchange-path: <EX> folders (replace the search)
+	IISLogDirs    []string // --iis-logs: folders holding W3SVC<n> folders or log files
+}
+
+// Discover finds Exchange installs (by their marker folders, at any depth and in any case) and
+// IIS log folders in the tree at root. It never follows links.
+func Discover(root string, opt DiscoverOptions) (*Layout, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("root %s: %w", root, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("root %s is not a folder", root)
+	}
+	l := &Layout{Root: root}
+	searchInstalls := len(opt.ExchangePaths) == 0
+	searchIIS := len(opt.IISLogDirs) == 0
+	for _, p := range opt.ExchangePaths {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--exchange-path %s: not a folder", p)
+		}
+		l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: winPath(root, p)})
+	}
+	for _, p := range opt.IISLogDirs {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--iis-logs %s: not a folder", p)
+		}
+		l.addIISDirs(p)
+	}
+	if searchInstalls || searchIIS {
+		l.walk(root, searchInstalls, searchIIS)
+	}
+	sort.Slice(l.Installs, func(i, j int) bool { return l.Installs[i].Dir < l.Installs[j].Dir })
+	sort.Strings(l.IISDirs)
+	if searchIIS {
+		l.checkIISConfig()
+	}
+	return l, nil
+}
+
+// addIISDirs accepts a folder of W3SVC<n> folders, a W3SVC<n> folder, or any folder of logs.
+func (l *Layout) addIISDirs(p string) {
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		l.Problems = append(l.Problems, finding.Problem{Path: p, Kind: "unreadable", Message: err.Error()})
+		return
+	}
+	found := false
+	for _, e := range entries {
+		if e.IsDir() && w3svcName.MatchString(e.Name()) {
+			l.IISDirs = append(l.IISDirs, filepath.Join(p, e.Name()))
+			found = true
+		}
+	}
+	if !found {
+		l.IISDirs = append(l.IISDirs, p)
+	}
+}
+
+func (l *Layout) walk(root string, installs, iis bool) {
+	seenIIS := map[string]bool{}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			l.Problems = append(l.Problems, finding.Problem{Path: rel(root, p), Kind: "unreadable", Message: err.Error()})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p == root {
+			return nil
+		}
+		depth := strings.Count(rel(root, p), "/") + 1
+		lower := strings.ToLower(d.Name())
+		if skipDir(lower) || depth > maxDepth {
+			return fs.SkipDir
+		}
+		if iis && w3svcName.MatchString(d.Name()) {
+			if !seenIIS[p] {
+				seenIIS[p] = true
+				l.IISDirs = append(l.IISDirs, p)
+			}
+			return fs.SkipDir
+		}
+		if installs && isInstall(p) {
+			l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: winPath(root, p)})
+			return fs.SkipDir
+		}
+		return nil
+	})
+}
+
+// isInstall reports whether dir is an Exchange install folder (<EX>): it holds Bin\ExSetup.exe,
+// Logging\HttpProxy or FrontEnd\HttpProxy, in any case.
+func isInstall(dir string) bool {
+	return ResolveCI(dir, "Bin/ExSetup.exe") != "" ||
+		ResolveCI(dir, "Logging/HttpProxy") != "" ||
+		ResolveCI(dir, "FrontEnd/HttpProxy") != ""
+}
+
+// ResolveCI finds a relative path under base whatever the case of each element; "" when absent.
+// Links are not followed.
+func ResolveCI(base, relPath string) string {
+	cur := base
+	for _, part := range strings.Split(relPath, "/") {
+		if part == "" {
+			continue
+		}
+		exact := filepath.Join(cur, part)
+		if fi, err := os.Lstat(exact); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+			cur = exact
+			continue
+		}
+		entries, err := os.ReadDir(cur)
+		if err != nil {
+			return ""
+		}
+		next := ""
+		for _, e := range entries {
+			if strings.EqualFold(e.Name(), part) && e.Type()&fs.ModeSymlink == 0 {
+				next = filepath.Join(cur, e.Name())
+				break
+			}
+		}
+		if next == "" {
+			return ""
+		}
+		cur = next
+	}
+	return cur
+}
+
+// winPath guesses how the server named a folder: a drive-letter folder in the path (C, C%3A,
+// C_drive, as collection tools write it) gives the drive; otherwise the root is taken as C:\.
+func winPath(root, dir string) string {
+	r := rel(root, dir)
+	if r == "" || strings.HasPrefix(r, "..") {
+		r = filepath.ToSlash(dir)
+	}
+	parts := strings.Split(r, "/")
+	drive := "C"
+	for i, p := range parts {
+		if m := driveName.FindStringSubmatch(p); m != nil && i < len(parts)-1 {
+			drive = strings.ToUpper(m[1])
+			parts = parts[i+1:]
+			break
+		}
+	}
+	return drive + `:\` + strings.Join(parts, `\`) + `\`
+}
+
+// rel gives p relative to root with forward slashes, for reports.
+func rel(root, p string) string {
+	r, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if r == "." {
+		return ""
+	}
+	return filepath.ToSlash(r)
+}
+
+var logFileDirAttr = regexp.MustCompile(`(?is)<logFile\b[^>]*?\bdirectory\s*=\s*"([^"]+)"`)
+
+// checkIISConfig reads applicationHost.config for log folders and warns about those the tree
+// does not hold, so a hunt never reports CLEAN over logs it could not see.
+func (l *Layout) checkIISConfig() {
+	cfg := ResolveCI(l.Root, "Windows/System32/inetsrv/config/applicationHost.config")
+	if cfg == "" {
+		return
+	}
+	data, err := readCapped(cfg, 16<<20)
+	if err != nil {
+		l.Problems = append(l.Problems, finding.Problem{Path: rel(l.Root, cfg), Kind: "unreadable", Message: err.Error()})
+		return
+	}
+	for _, m := range logFileDirAttr.FindAllSubmatch(data, -1) {
+		dir := string(m[1])
+		low := strings.ToLower(strings.ReplaceAll(dir, "/", `\`))
+		var relDir string
+		switch {
+		case strings.HasPrefix(low, `%systemdrive%\`):
+			relDir = dir[len(`%SystemDrive%\`):]
+		case strings.HasPrefix(low, `c:\`):
+			relDir = dir[3:]
+		default:
+			l.Warnings = append(l.Warnings, fmt.Sprintf("IIS writes logs to %s (applicationHost.config), outside this tree: add them with --iis-logs", dir))
+			continue
+		}
+		found := ResolveCI(l.Root, strings.ReplaceAll(relDir, `\`, "/"))
+		if found == "" {
+			l.Warnings = append(l.Warnings, fmt.Sprintf("IIS log folder %s named in applicationHost.config is not in this tree", dir))
+			continue
+		}
+		before := len(l.IISDirs)
+		for _, d := range l.IISDirs {
+			if strings.HasPrefix(d, found) {
+				before = -1
+				break
+			}
+		}
+		if before >= 0 {
+			l.addIISDirs(found)
+		}
+	}
+}
+
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}

@@ -1,0 +1,322 @@
+package hunt
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/logscan"
+)
+
+// FirstExploitation is the first known exploitation of ProxyLogon (6 January 2021): logs that do
+// not reach back to it cannot clear a server of that wave.
+var firstExploitation = time.Date(2021, 1, 6, 0, 0, 0, 0, time.UTC)
+
+// gapThreshold is the shortest stretch without any log file worth reporting. Exchange's own
+// health probes write to these logs every few minutes, so a day of silence means missing logs.
+const gapThreshold = 24 * time.Hour
+
+// incidentWindow is how far apart two findings of one client may be and still be one incident.
+const incidentWindow = 24 * time.Hour
+
+// attachWindow is how close in time a finding without a usable client address must be to an
+// incident to join it (a virtual directory reset minutes after the SetObject request).
+const attachWindow = 2 * time.Hour
+
+func windows(jobs []job, res []logscan.Result, perSource map[string][]source.File, opt Options, warnings []string) ([]finding.Window, []string) {
+	type interval struct{ a, b time.Time }
+	byKind := map[string][]interval{}
+	out := map[string]*finding.Window{}
+	var order []string
+	for _, src := range Sources() {
+		k := src.Kind()
+		order = append(order, k)
+		out[k] = &finding.Window{Source: k, Files: len(perSource[k])}
+	}
+	for i, j := range jobs {
+		w := out[j.src.Kind()]
+		w.Bytes += res[i].Bytes
+		r := res[i]
+		if r.First.IsZero() {
+			continue
+		}
+		byKind[j.src.Kind()] = append(byKind[j.src.Kind()], interval{r.First, r.Last})
+	}
+	var list []finding.Window
+	var late []string // sources whose logs start after the first known exploitation
+	for _, k := range order {
+		w := out[k]
+		ivs := byKind[k]
+		sort.Slice(ivs, func(i, j int) bool { return ivs[i].a.Before(ivs[j].a) })
+		for i, iv := range ivs {
+			if i == 0 {
+				w.First, w.Last = iv.a, iv.b
+				continue
+			}
+			if iv.a.Sub(w.Last) > gapThreshold {
+				w.Gaps = append(w.Gaps, finding.Gap{From: w.Last, To: iv.a})
+			}
+			if iv.b.After(w.Last) {
+				w.Last = iv.b
+			}
+		}
+		if !w.First.IsZero() {
+			w.Days = w.Last.Sub(w.First).Hours() / 24
+		}
+		list = append(list, *w)
+		switch {
+		case w.Files == 0:
+			warnings = append(warnings, fmt.Sprintf("%s: no log files found, so nothing this source would show can be ruled out", k))
+		case w.First.IsZero():
+			warnings = append(warnings, fmt.Sprintf("%s: %d files but no dated row: the window is unknown", k, w.Files))
+		default:
+			if w.First.After(firstExploitation) && opt.Since.IsZero() {
+				late = append(late, fmt.Sprintf("%s %s", k, w.First.Format("2006-01-02")))
+			}
+			if !opt.Since.IsZero() && w.First.After(opt.Since) {
+				warnings = append(warnings, fmt.Sprintf("%s: logs start %s, after --since %s", k, w.First.Format("2006-01-02 15:04"), opt.Since.Format("2006-01-02 15:04")))
+			}
+			if !opt.Until.IsZero() && w.Last.Before(opt.Until) {
+				warnings = append(warnings, fmt.Sprintf("%s: logs end %s, before --until %s", k, w.Last.Format("2006-01-02 15:04"), opt.Until.Format("2006-01-02 15:04")))
+			}
+			for _, g := range w.Gaps {
+				warnings = append(warnings, fmt.Sprintf("%s: no logs from %s to %s (%.1f days)", k, g.From.Format("2006-01-02 15:04"), g.To.Format("2006-01-02 15:04"), g.To.Sub(g.From).Hours()/24))
+			}
+		}
+	}
+	if len(late) > 0 {
+		warnings = append(warnings, fmt.Sprintf("the logs start after the first known ProxyLogon exploitation (6 January 2021): %s; anything before is invisible to this hunt", strings.Join(late, ", ")))
+	}
+	return list, warnings
+}
+
+// usableClient reports whether an address identifies an outside client. Loopback and unspecified
+// addresses are the server talking to itself (front end to back end), not an attacker.
+func usableClient(ip string) bool {
+	a, err := netip.ParseAddr(strings.Trim(ip, "[]"))
+	if err != nil {
+		return ip != ""
+	}
+	a = a.Unmap()
+	return !a.IsLoopback() && !a.IsUnspecified()
+}
+
+// buildIncidents groups findings: one client within incidentWindow makes one incident; findings
+// without a usable client join the incident nearest in time within attachWindow, or stand alone.
+// It sets Finding.Incident.
+func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Incident {
+	type group struct {
+		client  string // normalised client address; "" for a group of loose findings
+		members []int
+		first   time.Time
+		last    time.Time
+	}
+	var groups []*group
+	open := map[string]*group{} // client -> its latest group
+	var loose []int
+	for i := range fs {
+		f := &fs[i]
+		if !usableClient(f.ClientIP) {
+			loose = append(loose, i)
+			continue
+		}
+		k := clientKey(f.ClientIP)
+		g := open[k]
+		if g == nil || f.Time.Sub(g.last) > incidentWindow {
+			g = &group{client: k, first: f.Time, last: f.Time}
+			groups = append(groups, g)
+			open[k] = g
+		}
+		g.members = append(g.members, i)
+		g.last = maxTime(g.last, f.Time)
+	}
+	for _, i := range loose {
+		f := &fs[i]
+		var best *group
+		var bestD time.Duration
+		for _, g := range groups {
+			d := distance(f.Time, g.first, g.last)
+			if d <= attachWindow && (best == nil || d < bestD) {
+				best, bestD = g, d
+			}
+		}
+		if best == nil {
+			best = &group{first: f.Time, last: f.Time}
+			groups = append(groups, best)
+		}
+		best.members = append(best.members, i)
+		best.first = minTime(best.first, f.Time)
+		best.last = maxTime(best.last, f.Time)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].first.Before(groups[j].first) })
+	out := make([]finding.Incident, 0, len(groups))
+	for gi, g := range groups {
+		inc := finding.Incident{ID: gi + 1, FirstSeen: g.first, LastSeen: g.last}
+		seen := map[string]bool{}
+		addOnce := func(list *[]string, kind, v string) {
+			if v != "" && !seen[kind+v] {
+				seen[kind+v] = true
+				*list = append(*list, v)
+			}
+		}
+		var worst *finding.Finding
+		for _, m := range g.members {
+			f := &fs[m]
+			f.Incident = inc.ID
+			inc.Findings++
+			if v := f.Supports.Verdict(); v > inc.Verdict {
+				inc.Verdict = v
+			}
+			if f.Severity > inc.Severity {
+				inc.Severity = f.Severity
+			}
+			if worst == nil || f.Supports.Verdict() > worst.Supports.Verdict() || f.Supports.Verdict() == worst.Supports.Verdict() && f.Severity > worst.Severity {
+				worst = f
+			}
+			if usableClient(f.ClientIP) {
+				addOnce(&inc.ClientIPs, "ip", f.ClientIP)
+			}
+			if len(inc.UserAgents) < 10 {
+				addOnce(&inc.UserAgents, "ua", f.UserAgent)
+			}
+			addOnce(&inc.Rules, "rule", f.RuleID)
+			for _, c := range f.CVEs {
+				addOnce(&inc.CVEs, "cve", c)
+			}
+			if len(inc.Evidence) < 50 {
+				addOnce(&inc.Evidence, "at", f.Where.String())
+			}
+			// Rows beyond the evidence cap still widen the incident's span.
+			if sp := spans[f.RuleID+"|"+clientKey(f.ClientIP)]; sp != nil && g.client != "" {
+				if !sp.last.IsZero() && sp.last.After(inc.LastSeen) && sp.last.Sub(inc.LastSeen) <= incidentWindow {
+					inc.LastSeen = sp.last
+				}
+			}
+		}
+		sort.Strings(inc.Rules)
+		sort.Strings(inc.CVEs)
+		if inc.ClientIPs == nil {
+			inc.ClientIPs = []string{}
+		}
+		inc.Summary = summary(&inc, worst)
+		out = append(out, inc)
+	}
+	return out
+}
+
+func summary(inc *finding.Incident, worst *finding.Finding) string {
+	who := "an unknown client"
+	if len(inc.ClientIPs) > 0 {
+		who = strings.Join(inc.ClientIPs, ", ")
+	}
+	s := fmt.Sprintf("%s (%s)", worst.Title, worst.RuleID)
+	if n := len(inc.Rules); n > 1 {
+		s += fmt.Sprintf(" and %d more rule(s)", n-1)
+	}
+	return fmt.Sprintf("%s; %d row(s) from %s", s, inc.Findings, who)
+}
+
+func distance(t, a, b time.Time) time.Duration {
+	switch {
+	case t.Before(a):
+		return a.Sub(t)
+	case t.After(b):
+		return t.Sub(b)
+	}
+	return 0
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// verdict is the host verdict and its reason in one sentence.
+func verdict(r *finding.HostResult) (finding.Verdict, string) {
+	v := finding.Clean
+	var worst *finding.Incident
+	for i := range r.Incidents {
+		inc := &r.Incidents[i]
+		if worst == nil || inc.Verdict > worst.Verdict || inc.Verdict == worst.Verdict && inc.Severity > worst.Severity {
+			worst = inc
+		}
+	}
+	if worst != nil {
+		v = worst.Verdict
+	}
+	cover := coverage(r.Windows)
+	if v == finding.Clean {
+		suspicious := 0
+		for _, f := range r.Findings {
+			if f.Supports == finding.SupportsSuspicious {
+				suspicious++
+			}
+		}
+		s := "no trace of exploitation"
+		if cover == "" {
+			return v, s + ", but no log could be read: this is not a clean bill of health"
+		}
+		s += " " + cover
+		if suspicious > 0 {
+			s += fmt.Sprintf("; %d suspicious item(s) to look at", suspicious)
+		}
+		return v, s
+	}
+	n := 0
+	for _, inc := range r.Incidents {
+		if inc.Verdict == v {
+			n++
+		}
+	}
+	what := map[finding.Verdict]string{
+		finding.Compromised: "evidence of a successful intrusion",
+		finding.Attempted:   "exploitation attempts without evidence of success",
+		finding.Probed:      "only vulnerability probes",
+	}[v]
+	return v, fmt.Sprintf("%s in %d incident(s). Gravest, first seen %s: %s", what, n, worst.FirstSeen.UTC().Format("2006-01-02 15:04 UTC"), worst.Summary)
+}
+
+// coverage describes the union of the windows in words, or "" when no source had a dated row.
+func coverage(ws []finding.Window) string {
+	var first, last time.Time
+	for _, w := range ws {
+		if w.First.IsZero() {
+			continue
+		}
+		if first.IsZero() || w.First.Before(first) {
+			first = w.First
+		}
+		if w.Last.After(last) {
+			last = w.Last
+		}
+	}
+	if first.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("within the %.1f days the logs cover (%s to %s)", last.Sub(first).Hours()/24, first.Format("2006-01-02"), last.Format("2006-01-02"))
+}
+
+// informational problems do not make a result partial: the rows were all read.
+func partial(ps []finding.Problem) bool {
+	for _, p := range ps {
+		switch p.Kind {
+		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link":
+			continue
+		}
+		return true
+	}
+	return false
+}
