@@ -42,6 +42,7 @@ Usage:
   exsweep rules list                  list the detection rules
   exsweep rules show ID               show one rule, its condition, samples and literals
   exsweep rules validate DIR|FILE     check your own rules (syntax, fields, samples)
+  exsweep rules fields                the fields each source offers to rules
   exsweep rules atoms [--source KIND] print the literal strings the rules pre-select rows with
   exsweep version                     print the version of exsweep and of its rule pack
 

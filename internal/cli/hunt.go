@@ -97,6 +97,10 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 		Until:           until,
 		Workers:         f.workers,
 	}
+	if f.root == defRoot && defRoot != "" && len(f.exchange) == 0 {
+		// Hunting the live server: its registry knows where Exchange is, even on another drive.
+		opt.KnownInstalls = hunt.LiveInstallPaths()
+	}
 	var bar *progressBar
 	if !f.quiet && isTerminal(io.Stderr) {
 		bar = newProgressBar(io.Stderr)

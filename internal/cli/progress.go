@@ -51,7 +51,7 @@ func (b *progressBar) draw(now time.Time) {
 	}
 	eta := "--"
 	if rate > 0 && p.TotalBytes >= p.Bytes {
-		eta = time.Duration(float64(p.TotalBytes-p.Bytes)/rate*float64(time.Second)).Round(time.Second).String()
+		eta = time.Duration(float64(p.TotalBytes-p.Bytes) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	fmt.Fprintf(b.w, "\r[%s%s] %5.1f%% %s/%s, %d/%d files, %s/s, ETA %s   ",
 		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100,

@@ -32,7 +32,7 @@ func loadPack(dirs []string) (*rules.Pack, error) {
 
 func runRules(args []string, io IO) (int, error) {
 	if len(args) == 0 {
-		return ExitError, usageError{"rules: want list, show ID, validate DIR or atoms"}
+		return ExitError, usageError{"rules: want list, show ID, validate DIR, fields or atoms"}
 	}
 	fs := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
 	fs.SetOutput(io.Stderr)
@@ -96,6 +96,24 @@ func runRules(args []string, io IO) (int, error) {
 		}
 		fmt.Fprintf(io.Stdout, "%d rules valid, every sample behaves as declared\n", len(rs))
 		return ExitClean, nil
+	case "fields":
+		schema := hunt.Schema()
+		tw := tabwriter.NewWriter(io.Stdout, 2, 4, 2, ' ', 0)
+		for _, src := range hunt.Sources() {
+			fmt.Fprintf(tw, "%s: %s\n", src.Kind(), src.Describe())
+			for _, f := range schema[src.Kind()] {
+				kind := "derived"
+				if f.Column {
+					kind = "column"
+				}
+				lit := ""
+				if f.Literal {
+					lit = "literal"
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Name, kind, lit, f.Doc)
+			}
+		}
+		return ExitClean, tw.Flush()
 	case "atoms":
 		p, err := loadPack(dirs)
 		if err != nil {
@@ -121,7 +139,7 @@ func runRules(args []string, io IO) (int, error) {
 		}
 		return ExitClean, nil
 	}
-	return ExitError, usageError{fmt.Sprintf("rules: unknown subcommand %q (want list, show, validate, atoms)", args[0])}
+	return ExitError, usageError{fmt.Sprintf("rules: unknown subcommand %q (want list, show, validate, fields, atoms)", args[0])}
 }
 
 func showRule(io IO, r *rules.Rule) {

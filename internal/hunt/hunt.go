@@ -143,8 +143,10 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, max(opt.ChunkSize, logscan.DefaultChunk))
+			headers := &logscan.HeaderCache{}
 			for i := range next {
-				fileRes[i] = scanOne(ctx, jobs[i], opt, col, func(n int64) { doneBytes.Add(n); report() })
+				fileRes[i] = scanOne(ctx, jobs[i], opt, buf, headers, col, func(n int64) { doneBytes.Add(n); report() })
 				doneFiles.Add(1)
 				report()
 			}
@@ -180,6 +182,21 @@ feed:
 	res.Verdict, res.Reason = verdict(res)
 	res.Partial = partial(res.Problems)
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Path < res.Problems[j].Path })
+	// Empty lists are written as [] rather than null: consumers index them without checks.
+	for _, l := range []*[]string{&res.Installs, &res.Warnings} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if res.Findings == nil {
+		res.Findings = []finding.Finding{}
+	}
+	if res.Incidents == nil {
+		res.Incidents = []finding.Incident{}
+	}
+	if res.Problems == nil {
+		res.Problems = []finding.Problem{}
+	}
 	res.Stats.Duration = time.Since(start)
 	return res, nil
 }
@@ -295,7 +312,7 @@ func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
 
 // scanOne reads one file. The file is read up to the size it had when listed, so a file still
 // being written gives a consistent result; growth is noted.
-func scanOne(ctx context.Context, j job, opt Options, col *collector, progress func(int64)) logscan.Result {
+func scanOne(ctx context.Context, j job, opt Options, buf []byte, headers *logscan.HeaderCache, col *collector, progress func(int64)) logscan.Result {
 	f, err := os.Open(j.file.Path)
 	if err != nil {
 		kind := "unreadable"
@@ -314,6 +331,8 @@ func scanOne(ctx context.Context, j job, opt Options, col *collector, progress f
 		Time:          src.Time,
 		Progress:      progress,
 		ChunkSize:     opt.ChunkSize,
+		Buffer:        buf,
+		Headers:       headers,
 	}
 	file := j.file
 	r := logscan.Scan(ctx, io.LimitReader(f, file.Size), file.Display, lo, func(rec *logscan.Record, which []int) {
@@ -331,7 +350,7 @@ func scanOne(ctx context.Context, j job, opt Options, col *collector, progress f
 	if r.Bytes < file.Size {
 		r.Problems = append(r.Problems, finding.Problem{Path: file.Display, Offset: r.Bytes, Kind: "truncated", Message: fmt.Sprintf("file shrank while read: got %d of %d bytes", r.Bytes, file.Size)})
 	}
-	if fi, err := os.Stat(file.Path); err == nil && fi.Size() > file.Size {
+	if fi, err := f.Stat(); err == nil && fi.Size() > file.Size {
 		r.Problems = append(r.Problems, finding.Problem{Path: file.Display, Offset: file.Size, Kind: "grew", Message: fmt.Sprintf("file grew by %d bytes while read (still being written): rows after the first %d bytes were not read", fi.Size()-file.Size, file.Size)})
 	}
 	return r

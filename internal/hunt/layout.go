@@ -46,6 +46,9 @@ var (
 type DiscoverOptions struct {
 	ExchangePaths []string // --exchange-path: <EX> folders (replace the search)
 	IISLogDirs    []string // --iis-logs: folders holding W3SVC<n> folders or log files
+	// KnownInstalls are added to what the search finds (the live server's registry), so an
+	// install on another drive than the root is read too.
+	KnownInstalls []string
 }
 
 // Discover finds Exchange installs (by their marker folders, at any depth and in any case) and
@@ -76,12 +79,29 @@ func Discover(root string, opt DiscoverOptions) (*Layout, error) {
 	if searchInstalls || searchIIS {
 		l.walk(root, searchInstalls, searchIIS)
 	}
+	for _, p := range opt.KnownInstalls {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() || l.hasInstall(p) {
+			continue
+		}
+		l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: p})
+	}
 	sort.Slice(l.Installs, func(i, j int) bool { return l.Installs[i].Dir < l.Installs[j].Dir })
 	sort.Strings(l.IISDirs)
 	if searchIIS {
 		l.checkIISConfig()
 	}
 	return l, nil
+}
+
+func (l *Layout) hasInstall(dir string) bool {
+	for _, in := range l.Installs {
+		a, _ := filepath.Abs(in.Dir)
+		b, _ := filepath.Abs(dir)
+		if strings.EqualFold(filepath.Clean(a), filepath.Clean(b)) {
+			return true
+		}
+	}
+	return false
 }
 
 // addIISDirs accepts a folder of W3SVC<n> folders, a W3SVC<n> folder, or any folder of logs.

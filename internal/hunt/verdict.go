@@ -313,7 +313,7 @@ func coverage(ws []finding.Window) string {
 func partial(ps []finding.Problem) bool {
 	for _, p := range ps {
 		switch p.Kind {
-		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link":
+		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link", "not-a-file":
 			continue
 		}
 		return true

@@ -107,15 +107,17 @@ func parseFieldsDirective(line []byte, d Dialect) *Header {
 
 // SplitFields splits a row into values. For quoted dialects it honours double quotes and doubled
 // quotes inside them; ok is false when a quote is left open (the rest of the line is then the
-// last value, so nothing is lost).
+// last value, so nothing is lost). Values share one string made from the line: a row costs one
+// allocation, plus one per quoted value that needs unescaping.
 func SplitFields(line []byte, d Dialect, dst []string) (vals []string, ok bool) {
 	vals = dst[:0]
 	ok = true
+	s := string(line)
 	if !d.Quoted {
 		start := 0
-		for i := 0; i <= len(line); i++ {
-			if i == len(line) || line[i] == d.Sep {
-				v := string(line[start:i])
+		for i := 0; i <= len(s); i++ {
+			if i == len(s) || s[i] == d.Sep {
+				v := s[start:i]
 				if d.Dash && v == "-" {
 					v = ""
 				}
@@ -125,45 +127,61 @@ func SplitFields(line []byte, d Dialect, dst []string) (vals []string, ok bool) 
 		}
 		return vals, ok
 	}
-	var sb strings.Builder
 	i := 0
 	for {
-		if i < len(line) && line[i] == '"' {
-			sb.Reset()
+		if i < len(s) && s[i] == '"' {
 			i++
+			start := i
+			var sb *strings.Builder // only when the value holds a doubled quote
 			closed := false
-			for i < len(line) {
-				c := line[i]
-				if c == '"' {
-					if i+1 < len(line) && line[i+1] == '"' {
-						sb.WriteByte('"')
+			for i < len(s) {
+				if s[i] == '"' {
+					if i+1 < len(s) && s[i+1] == '"' {
+						if sb == nil {
+							sb = &strings.Builder{}
+						}
+						sb.WriteString(s[start : i+1])
 						i += 2
+						start = i
 						continue
 					}
-					i++
 					closed = true
 					break
 				}
-				sb.WriteByte(c)
 				i++
 			}
-			if !closed {
+			end := i
+			if closed {
+				i++ // the closing quote
+			} else {
 				ok = false
 			}
 			// Anything between the closing quote and the separator belongs to the value too.
-			for i < len(line) && line[i] != d.Sep {
-				sb.WriteByte(line[i])
+			tail := i
+			for i < len(s) && s[i] != d.Sep {
 				i++
 			}
-			vals = append(vals, sb.String())
+			var v string
+			switch {
+			case sb == nil && tail == i:
+				v = s[start:end]
+			default:
+				if sb == nil {
+					sb = &strings.Builder{}
+				}
+				sb.WriteString(s[start:end])
+				sb.WriteString(s[tail:i])
+				v = sb.String()
+			}
+			vals = append(vals, v)
 		} else {
 			start := i
-			for i < len(line) && line[i] != d.Sep {
+			for i < len(s) && s[i] != d.Sep {
 				i++
 			}
-			vals = append(vals, string(line[start:i]))
+			vals = append(vals, s[start:i])
 		}
-		if i >= len(line) {
+		if i >= len(s) {
 			return vals, ok
 		}
 		i++ // the separator

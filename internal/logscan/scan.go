@@ -20,13 +20,15 @@ const DefaultChunk = 1 << 20
 
 // Record is one row of a log, valid only during the callback that receives it.
 type Record struct {
-	Path    string
-	Line    int64 // 1-based line number in the file
-	Offset  int64 // byte offset of the row
-	Raw     []byte
-	Header  *Header
-	Values  []string
-	Derived map[string]string // fields a source computes from the row
+	Path   string
+	Line   int64 // 1-based line number in the file
+	Offset int64 // byte offset of the row
+	Raw    []byte
+	Header *Header
+	Values []string
+	// Derived holds the fields a source computes from the row. It is empty and owned by the
+	// scanner when the callback gets the record; sources add to it.
+	Derived map[string]string
 }
 
 // Field returns a column or derived value by lower-case name; "raw" is the whole line.
@@ -65,6 +67,32 @@ type Options struct {
 	Progress func(n int64)
 	// ChunkSize overrides DefaultChunk (tests use small chunks to exercise boundaries).
 	ChunkSize int
+	// Buffer, when at least ChunkSize long, is used for reading instead of a new one: a worker
+	// reading thousands of small files reuses one buffer.
+	Buffer []byte
+	// Headers, when set, remembers parsed #Fields lines across files (thousands of files share
+	// a few headers). It is not safe for concurrent use: one per worker.
+	Headers *HeaderCache
+}
+
+// HeaderCache maps the text of a #Fields line to its parsed header.
+type HeaderCache struct {
+	m map[string]*Header
+}
+
+func (c *HeaderCache) parse(line []byte, d Dialect) *Header {
+	if c == nil {
+		return parseFieldsDirective(line, d)
+	}
+	if h, ok := c.m[string(line)]; ok {
+		return h
+	}
+	if c.m == nil || len(c.m) > 1024 { // a hostile file cannot grow it without bound
+		c.m = map[string]*Header{}
+	}
+	h := parseFieldsDirective(line, d)
+	c.m[string(line)] = h
+	return h
 }
 
 // Result summarises one file.
@@ -84,7 +112,11 @@ func Scan(ctx context.Context, r io.Reader, path string, opt Options, fn func(re
 		chunk = DefaultChunk
 	}
 	s := &scanner{opt: opt, path: path, fn: fn, header: nil, lineNo: 1}
-	buf := make([]byte, chunk)
+	buf := opt.Buffer
+	if len(buf) < chunk {
+		buf = make([]byte, chunk)
+	}
+	buf = buf[:chunk]
 	carry := 0
 	skipping := false // inside an over-long line, discarding to its end
 	for {
@@ -158,6 +190,7 @@ type scanner struct {
 
 	rec         Record
 	vals        []string
+	derived     map[string]string // reused row to row: sources fill it in Derive
 	which       []int
 	pats        []int
 	firstDone   int // data rows tried for the first time
@@ -232,7 +265,7 @@ func (s *scanner) chunk(data []byte, final bool) {
 		}
 		if line[0] == '#' {
 			if bytes.HasPrefix(line, []byte("#Fields:")) {
-				s.header = parseFieldsDirective(line, s.opt.Dialect)
+				s.header = s.opt.Headers.parse(line, s.opt.Dialect)
 			}
 			continue
 		}
@@ -302,7 +335,11 @@ func (s *scanner) row(line []byte, lineNo, off int64, which []int, all bool) {
 		s.badQuote = true
 		s.problem(lineNo, off, "bad-quoting", "a quoted field is not closed: the rest of the line was taken as its value (first such line)")
 	}
-	s.rec = Record{Path: s.path, Line: lineNo, Offset: off, Raw: line, Header: h, Values: s.vals}
+	if s.derived == nil {
+		s.derived = make(map[string]string, 8)
+	}
+	clear(s.derived)
+	s.rec = Record{Path: s.path, Line: lineNo, Offset: off, Raw: line, Header: h, Values: s.vals, Derived: s.derived}
 	if s.opt.Time != nil && s.res.First.IsZero() {
 		s.firstDone++
 		if t, ok := s.opt.Time(&s.rec); ok {

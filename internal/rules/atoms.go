@@ -54,21 +54,10 @@ func (l *leaf) atoms(s Schema, kind string) []string {
 	switch l.op {
 	case opEquals, opPrefix, opSuffix, opContains:
 		out = append(out, l.values...)
-	case opGlob:
-		for _, v := range l.values {
-			out = append(out, longestGlobLiteral(v))
-		}
-	case opRegex:
-		for _, v := range l.values {
-			re, err := syntax.Parse("(?i)"+v, syntax.Perl)
-			if err != nil {
-				return nil
-			}
-			a := regexAtoms(re.Simplify())
-			if a == nil {
-				return nil
-			}
-			out = append(out, a...)
+	case opGlob, opRegex:
+		out = requiredLiterals(l.op, l.src)
+		if out == nil {
+			return nil
 		}
 	case opCIDR:
 		for i, n := range l.nets {
@@ -106,6 +95,33 @@ func minLen(a []string) int {
 		}
 	}
 	return m
+}
+
+// requiredLiterals returns, for a list of globs or regexes, literals one of which every match
+// contains; nil when some expression has none (then the expression always runs).
+func requiredLiterals(op opKind, values []string) []string {
+	var out []string
+	for _, v := range values {
+		switch op {
+		case opGlob:
+			lit := longestGlobLiteral(v)
+			if lit == "" {
+				return nil
+			}
+			out = append(out, lit)
+		case opRegex:
+			re, err := syntax.Parse("(?i)"+v, syntax.Perl)
+			if err != nil {
+				return nil
+			}
+			a := regexAtoms(re.Simplify())
+			if a == nil {
+				return nil
+			}
+			out = append(out, a...)
+		}
+	}
+	return out
 }
 
 func longestGlobLiteral(g string) string {

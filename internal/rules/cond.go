@@ -61,8 +61,42 @@ type leaf struct {
 	field  string // lower case
 	op     opKind
 	values []string // lower case
+	src    []string // as written: patterns must keep their case (\S is not \s)
 	res    []*regexp.Regexp
 	nets   []netip.Prefix
+	need   []string // for glob and regex: literals one of which any match contains (nil: unknown)
+}
+
+// containsFold reports whether s contains the lower-case needle, ignoring ASCII case, without
+// allocating.
+func containsFold(s, needle string) bool {
+	n := len(needle)
+	if n == 0 {
+		return true
+	}
+	first := needle[0]
+	upper := first
+	if first >= 'a' && first <= 'z' {
+		upper = first - ('a' - 'A')
+	}
+	for i := 0; i+n <= len(s); i++ {
+		if c := s[i]; c != first && c != upper {
+			continue
+		}
+		if strings.EqualFold(s[i:i+n], needle) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAnyFold(s string, needles []string) bool {
+	for _, n := range needles {
+		if containsFold(s, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *leaf) Match(r Record) bool {
@@ -90,13 +124,15 @@ func (l *leaf) Match(r Record) bool {
 			}
 		}
 	case opContains:
-		lv := strings.ToLower(v)
 		for _, want := range l.values {
-			if strings.Contains(lv, want) {
+			if containsFold(v, want) {
 				return true
 			}
 		}
 	case opGlob, opRegex:
+		if l.need != nil && !containsAnyFold(v, l.need) {
+			return false // the expression cannot match without one of its literals
+		}
 		for _, re := range l.res {
 			if re.MatchString(v) {
 				return true
@@ -222,6 +258,10 @@ func newLeaf(field string, op opKind, values []string) (*leaf, error) {
 			l.nets = append(l.nets, p.Masked())
 		}
 		l.values = append(l.values, strings.ToLower(v))
+		l.src = append(l.src, v)
+	}
+	if op == opRegex || op == opGlob {
+		l.need = requiredLiterals(op, l.src)
 	}
 	return l, nil
 }

@@ -61,9 +61,15 @@ func New(patterns []string) *Matcher {
 	var zero []entry
 	for pi, p := range mt.pats {
 		for j := 1; j < mt.m; j++ {
-			h := uint16(p[j-1])<<8 | uint16(p[j])
-			if s := uint8(mt.m - 1 - j); s < mt.shift[h] {
-				mt.shift[h] = s
+			// The table is indexed by raw text bytes, so every case spelling of the block gets
+			// the shift: the scan loop then needs no folding at all.
+			for _, a := range mt.spellings(p[j-1]) {
+				for _, b := range mt.spellings(p[j]) {
+					h := uint16(a)<<8 | uint16(b)
+					if s := uint8(mt.m - 1 - j); s < mt.shift[h] {
+						mt.shift[h] = s
+					}
+				}
 			}
 		}
 		zero = append(zero, entry{uint16(p[mt.m-2])<<8 | uint16(p[mt.m-1]), int32(pi)})
@@ -85,6 +91,14 @@ func New(patterns []string) *Matcher {
 	return mt
 }
 
+// spellings lists the raw bytes that fold to c.
+func (mt *Matcher) spellings(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - ('a' - 'A')}
+	}
+	return []byte{c}
+}
+
 // Len is the number of patterns.
 func (mt *Matcher) Len() int { return len(mt.pats) }
 
@@ -93,14 +107,14 @@ func (mt *Matcher) Len() int { return len(mt.pats) }
 func (mt *Matcher) Find(t []byte, from int) (start, pat int) {
 	m := mt.m
 	n := len(t)
-	shift := mt.shift
+	shift := mt.shift[:1<<16]
 	fold := &mt.fold
 	for pos := from + m - 1; pos < n; {
-		h := uint16(fold[t[pos-1]])<<8 | uint16(fold[t[pos]])
-		if s := shift[h]; s != 0 {
+		if s := shift[uint16(t[pos-1])<<8|uint16(t[pos])]; s != 0 {
 			pos += int(s)
 			continue
 		}
+		h := uint16(fold[t[pos-1]])<<8 | uint16(fold[t[pos]])
 		st := pos - m + 1
 		for _, pi := range mt.buckPat[mt.bucketAt[h]:mt.bucketAt[int(h)+1]] {
 			if mt.equalAt(t, st, mt.pats[pi]) {

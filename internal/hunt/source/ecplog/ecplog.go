@@ -55,6 +55,9 @@ func (Source) Time(rec *logscan.Record) (time.Time, bool) {
 
 // Derive implements source.LogSource.
 func (Source) Derive(rec *logscan.Record, _ *source.File) {
+	if rec.Derived == nil {
+		rec.Derived = make(map[string]string, 8)
+	}
 	cmd := ""
 	for _, v := range rec.Values {
 		if c, ok := Command(v); ok {
@@ -70,7 +73,8 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 	if i := strings.IndexAny(name, ". "); i >= 0 {
 		name = name[:i]
 	}
-	rec.Derived = map[string]string{"command": cmd, "cmdlet": name}
+	rec.Derived["command"] = cmd
+	rec.Derived["cmdlet"] = name
 }
 
 // Command extracts the cmdlet text from an ECP log value holding 'S:CMD=<cmdlet>.<Param>=”v”...'.

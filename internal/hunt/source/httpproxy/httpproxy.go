@@ -63,8 +63,13 @@ func (Source) Time(rec *logscan.Record) (time.Time, bool) {
 
 // Derive implements source.LogSource.
 func (Source) Derive(rec *logscan.Record, f *source.File) {
+	if rec.Derived == nil {
+		rec.Derived = make(map[string]string, 8)
+	}
 	host, path := ParseServerInfo(rec.Get("anchormailbox"))
-	rec.Derived = map[string]string{"protocolfolder": f.Group, "ssrfhost": host, "ssrfpath": path}
+	rec.Derived["protocolfolder"] = f.Group
+	rec.Derived["ssrfhost"] = host
+	rec.Derived["ssrfpath"] = path
 }
 
 // ParseServerInfo splits an AnchorMailbox of the form ServerInfo~<target> into the forged host

@@ -81,6 +81,9 @@ func (Source) Time(rec *logscan.Record) (time.Time, bool) {
 
 // Derive implements source.LogSource.
 func (Source) Derive(rec *logscan.Record, _ *source.File) {
+	if rec.Derived == nil {
+		rec.Derived = make(map[string]string, 8)
+	}
 	// IIS writes spaces in header values as '+'.
 	for _, k := range []string{"cs(user-agent)", "cs(referer)", "cs(cookie)"} {
 		if i, ok := rec.Header.Index(k); ok && i < len(rec.Values) {
@@ -99,7 +102,8 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 	}
 	dir, name := path.Split(clean)
 	ext := strings.ToLower(path.Ext(name))
-	rec.Derived = map[string]string{"stem": stem, "url": u, "uri-dir": dir, "uri-name": name, "uri-ext": ext, "query": query}
+	d := rec.Derived
+	d["stem"], d["url"], d["uri-dir"], d["uri-name"], d["uri-ext"], d["query"] = stem, u, dir, name, ext, query
 }
 
 // decode undoes percent-escapes once, as IIS does, keeping malformed escapes as they are.

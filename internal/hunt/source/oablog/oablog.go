@@ -66,8 +66,11 @@ func (*Source) Time(rec *logscan.Record) (time.Time, bool) {
 
 // Derive implements source.LogSource.
 func (s *Source) Derive(rec *logscan.Record, f *source.File) {
-	d := map[string]string{"tempfile": "", "tempfileinoab": "", "tempfilerelative": ""}
-	rec.Derived = d
+	if rec.Derived == nil {
+		rec.Derived = make(map[string]string, 8)
+	}
+	d := rec.Derived
+	d["tempfile"], d["tempfileinoab"], d["tempfilerelative"] = "", "", ""
 	m := s.tempFile.FindSubmatch(rec.Raw)
 	if m == nil {
 		return

@@ -1,0 +1,37 @@
+# exsweep: run `make help` for the targets.
+GO ?= go
+FUZZTIME ?= 5s
+
+.PHONY: help build run-example test test-update lint fuzz fuzz-long bench check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+
+build: ## build ./exsweep (static, pure Go)
+	CGO_ENABLED=0 $(GO) build -trimpath -o exsweep ./cmd/exsweep
+
+run-example: ## hunt the example host shipped in examples/
+	$(GO) run ./cmd/exsweep hunt --root examples/compromised-host --format table; test $$? -le 1
+
+test: ## the test suite, as CI runs it (race detector on)
+	$(GO) test -race ./...
+
+test-update: ## rewrite golden files after a deliberate output change (review the diff!)
+	$(GO) test ./internal/cli/ ./internal/report/ -update
+
+lint: ## vet (Linux and Windows), gofmt, Windows cross-build
+	$(GO) vet ./...
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet ./...
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+fuzz: ## every fuzz target for FUZZTIME each (CI uses 5s)
+	./scripts/fuzz-smoke.sh $(FUZZTIME)
+
+fuzz-long: ## every fuzz target for 5 minutes each
+	./scripts/fuzz-smoke.sh 5m
+
+bench: ## the hunt benchmark against ripgrep (writes bench/README.md figures; needs rg, ~10 GB disk)
+	./bench/hunt-logs.sh
+
+check: lint test fuzz ## what CI runs
