@@ -142,6 +142,7 @@ func Scan(ctx context.Context, r io.Reader, path string, opt Options, fn func(re
 				s.offset += int64(len(data))
 				carry = 0
 				if eof {
+					s.lastPartial = true // the long line was the last, without a newline
 					break
 				}
 				continue
@@ -154,10 +155,12 @@ func Scan(ctx context.Context, r io.Reader, path string, opt Options, fn func(re
 		end := len(data)
 		if !eof {
 			end = bytes.LastIndexByte(data, '\n') + 1
-			if end == 0 {
-				// A full buffer without a newline: a line longer than we read whole.
+			if end == 0 && len(data) == len(buf) {
+				// A full buffer without a newline: a line longer than we read whole. (What is
+				// left after the end of a skipped long line may lack a newline too: it is only
+				// the start of the next line, carried like any other.)
 				s.problem(s.lineNo, s.offset, "long-line", fmt.Sprintf("line is longer than %d bytes: only its first %d bytes were checked", chunk, chunk))
-				s.chunk(data, true)
+				s.chunk(data, false)
 				s.offset += int64(len(data))
 				carry = 0
 				skipping = true
@@ -228,7 +231,7 @@ func (s *scanner) chunk(data []byte, final bool) {
 		pf = nil
 	}
 	pos := 0
-	hit, pct, dir := -2, -2, -2 // cached next positions; -2 = not computed, -1 = none
+	hit, pct, dir, plus := -2, -2, -2, -2 // cached next positions; -2 = not computed, -1 = none
 	for pos < len(data) {
 		at := pos
 		if pf != nil && !s.wantForWindow() {
@@ -236,7 +239,7 @@ func (s *scanner) chunk(data []byte, final bool) {
 				hit, _ = pf.m.Find(data, pos)
 			}
 			if s.opt.Dialect.URLEncoded && pct != -1 && pct < pos {
-				pct = pf.nextPercent(data, pos)
+				pct = pf.nextPercent(data, pos, &plus)
 			}
 			if dir != -1 && dir < pos {
 				dir = nextDirective(data, pos)
@@ -291,7 +294,7 @@ func (s *scanner) candidateRules(pf *Prefilter, data []byte, ls, le int) (which 
 		return nil, true
 	}
 	line := data[:le]
-	if s.opt.Dialect.URLEncoded && pf.nextPercent(line, ls) >= 0 {
+	if plus := -2; s.opt.Dialect.URLEncoded && pf.nextPercent(line, ls, &plus) >= 0 {
 		return nil, true
 	}
 	s.pats = s.pats[:0]
@@ -515,23 +518,44 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// nextPercent finds the next %XX escape whose byte occurs in some literal: such a row could
-// spell a literal in escapes, so it is parsed (and decoded) whatever the literal search said.
-func (pf *Prefilter) nextPercent(data []byte, pos int) int {
+// nextPercent finds the next encoding that could hide a literal: a %XX escape whose byte occurs
+// in some literal, or a run of encoded spaces ("++", "%20%20", "%09": sources collapse runs of
+// whitespace, so "net++user" must reach the rule for "net user"). Such a row is parsed and
+// decoded whatever the literal search said. plus caches the next "++" across calls (-2: not yet
+// searched), so a chunk without one is searched once, not once per call.
+func (pf *Prefilter) nextPercent(data []byte, pos int, plus *int) int {
+	if *plus != -1 && *plus < pos {
+		*plus = bytes.Index(data[pos:], []byte("++"))
+		if *plus >= 0 {
+			*plus += pos
+		}
+	}
 	for pos < len(data) {
 		i := bytes.IndexByte(data[pos:], '%')
 		if i < 0 {
-			return -1
+			return *plus
 		}
 		i += pos
+		if *plus >= 0 && *plus < i {
+			return *plus
+		}
 		if i+2 < len(data) {
 			hi, ok1 := unhex(data[i+1])
 			lo, ok2 := unhex(data[i+2])
-			if ok1 && ok2 && pf.pctBytes[lower(hi<<4|lo)] {
-				return i
+			if ok1 && ok2 {
+				c := lower(hi<<4 | lo)
+				if pf.pctBytes[c] || isSpace(c) {
+					return i
+				}
+				// %20 next to another encoded space: a run of spaces.
+				if c == ' ' && (i > 0 && data[i-1] == '+' || i+3 < len(data) && (data[i+3] == '+' || data[i+3] == '%')) {
+					return i
+				}
 			}
 		}
 		pos = i + 1
 	}
 	return -1
 }
+
+func isSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }

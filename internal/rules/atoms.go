@@ -191,9 +191,11 @@ func concatAtoms(re *syntax.Regexp) []string {
 			syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
 			continue // zero width: the run goes on
 		case syntax.OpPlus:
-			// At least one copy is certain; what follows it is not.
+			// At least one copy is certain, and the last copy touches what follows: "net +user"
+			// gives both "net " and " user".
 			if e := expand(sub.Sub[0]); e != nil && cross(&run, e) {
 				flush()
+				run = append([]string(nil), e...)
 				continue
 			}
 		default:

@@ -56,7 +56,7 @@ func (Source) Fields() []rules.Field {
 		rules.Field{Name: "uri-dir", Doc: "folder of the decoded, cleaned stem, ending in '/' (/owa/auth/)"},
 		rules.Field{Name: "uri-name", Literal: true, Doc: "last segment of the decoded stem (logon.aspx)"},
 		rules.Field{Name: "uri-ext", Doc: "extension of uri-name with its dot, lower case (.aspx)"},
-		rules.Field{Name: "query", Literal: true, Doc: "the percent-decoded query, '+' read as space"},
+		rules.Field{Name: "query", Literal: true, Doc: "the percent-decoded query, '+' read as space, runs of whitespace collapsed to one space"},
 	)
 }
 
@@ -91,7 +91,7 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 		}
 	}
 	stem := decode(strings.ReplaceAll(rec.Get("cs-uri-stem"), `\`, "/"), false)
-	query := decode(rec.Get("cs-uri-query"), true)
+	query := collapseSpaces(decode(rec.Get("cs-uri-query"), true))
 	u := stem
 	if query != "" {
 		u += "?" + query
@@ -104,6 +104,16 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 	ext := strings.ToLower(path.Ext(name))
 	d := rec.Derived
 	d["stem"], d["url"], d["uri-dir"], d["uri-name"], d["uri-ext"], d["query"] = stem, u, dir, name, ext, query
+}
+
+// collapseSpaces turns every run of whitespace into one space, so rules can spell "net user"
+// once for every spacing an attacker might choose. (The scanner parses every row holding a run
+// of encoded spaces, so such rows reach the rules.)
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, "  ") && !strings.ContainsAny(s, "\t\r\n\v\f") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // decode undoes percent-escapes once, as IIS does, keeping malformed escapes as they are.
