@@ -55,11 +55,11 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 	if f.root == "" {
 		return ExitError, usageError{"--root is required: the server's system drive as a folder"}
 	}
-	since, err := parseTime(f.since, "--since")
+	since, err := parseTime(f.since, "--since", false)
 	if err != nil {
 		return ExitError, err
 	}
-	until, err := parseTime(f.until, "--until")
+	until, err := parseTime(f.until, "--until", true)
 	if err != nil {
 		return ExitError, err
 	}
@@ -171,14 +171,22 @@ func validFormat(f string) bool {
 	return false
 }
 
-func parseTime(s, flagName string) (time.Time, error) {
+// parseTime reads a --since/--until value. A bare date for --until means the end of that day,
+// so "--until 2021-03-03" includes the 3rd.
+func parseTime(s, flagName string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		if endOfDay {
+			t = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		return t, nil
 	}
 	return time.Time{}, usageError{fmt.Sprintf("%s %q: want a date (2021-01-01) or an RFC 3339 time", flagName, s)}
 }

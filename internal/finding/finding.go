@@ -150,7 +150,7 @@ type Finding struct {
 	References []string          `json:"references,omitempty"`
 	Source     string            `json:"source"` // source kind: httpproxy, ecp, oab, iis, ...
 	Where      Location          `json:"where"`
-	Time       time.Time         `json:"time"` // zero when the evidence has no time
+	Time       time.Time         `json:"time,omitzero"` // zero when the evidence has no time
 	ClientIP   string            `json:"client_ip,omitempty"`
 	User       string            `json:"user,omitempty"`
 	UserAgent  string            `json:"user_agent,omitempty"`
@@ -234,4 +234,14 @@ func EscapeBytes(b []byte) string {
 		i += size
 	}
 	return sb.String()
+}
+
+// EscapeString is EscapeBytes for text already held as a string.
+func EscapeString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c >= 0x7f {
+			return EscapeBytes([]byte(s))
+		}
+	}
+	return s
 }

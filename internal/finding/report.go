@@ -23,13 +23,13 @@ type HostResult struct {
 	Verdict   Verdict    `json:"verdict"`
 	Reason    string     `json:"reason"`  // the verdict in one sentence
 	Partial   bool       `json:"partial"` // some input could not be read: see problems
-	Since     time.Time  `json:"since,omitempty"`
-	Until     time.Time  `json:"until,omitempty"`
+	Since     time.Time  `json:"since,omitzero"`
+	Until     time.Time  `json:"until,omitzero"`
 	Installs  []string   `json:"exchange_installs"`
 	Windows   []Window   `json:"windows"`
 	Warnings  []string   `json:"warnings,omitempty"`
 	Incidents []Incident `json:"incidents"`
-	Findings  []Finding  `json:"findings"`
+	Findings  []Finding  `json:"findings,omitzero"` // [] when none; left out only of JSON-lines host records
 	Problems  []Problem  `json:"problems"`
 	Stats     Stats      `json:"stats"`
 }
@@ -39,8 +39,8 @@ type Window struct {
 	Source string    `json:"source"`
 	Files  int       `json:"files"`
 	Bytes  int64     `json:"bytes"`
-	First  time.Time `json:"first,omitempty"`
-	Last   time.Time `json:"last,omitempty"`
+	First  time.Time `json:"first,omitzero"`
+	Last   time.Time `json:"last,omitzero"`
 	Days   float64   `json:"days"`
 	Gaps   []Gap     `json:"gaps,omitempty"`
 }

@@ -5,6 +5,7 @@
 package hunt
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -166,13 +167,12 @@ feed:
 		res.Problems = append(res.Problems, finding.Problem{Path: opt.Root, Kind: "cancelled", Message: "the hunt was interrupted: " + err.Error()})
 	}
 
-	for i, r := range fileRes {
+	for _, r := range fileRes {
 		res.Stats.Files++
 		res.Stats.Bytes += r.Bytes
 		res.Stats.Lines += r.Lines
 		res.Stats.Candidates += r.Candidates
 		res.Problems = append(res.Problems, r.Problems...)
-		_ = i
 	}
 	res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
 	res.Findings = col.sorted()
@@ -293,10 +293,10 @@ func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
 	if e.Type()&fs.ModeSymlink != 0 {
 		target, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return source.File{}, &finding.Problem{Path: display, Kind: "link", Message: "broken or looping link, not followed: " + err.Error()}
+			// A log we cannot reach is a log not read: this one makes the result partial.
+			return source.File{}, &finding.Problem{Path: display, Kind: "broken-link", Message: "broken or looping link, not followed: " + err.Error()}
 		}
-		absRoot, _ := filepath.EvalSymlinks(root)
-		if r, err := filepath.Rel(absRoot, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		if !inside(root, target) {
 			return source.File{}, &finding.Problem{Path: display, Kind: "link", Message: "link leaves the root (to " + target + "), not followed"}
 		}
 	}
@@ -308,6 +308,24 @@ func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
 		return source.File{}, &finding.Problem{Path: display, Kind: "not-a-file", Message: "not a regular file (device, pipe or socket): not opened"}
 	}
 	return source.File{Path: p, Display: display, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// inside reports whether target (a resolved path) lies within root, comparing absolute paths
+// with links resolved on both sides.
+func inside(root, target string) bool {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return false
+	}
+	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = r
+	}
+	absTarget, err := filepath.Abs(target)
+	if err != nil {
+		return false
+	}
+	r, err := filepath.Rel(absRoot, absTarget)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
 
 // scanOne reads one file. The file is read up to the size it had when listed, so a file still
@@ -366,13 +384,15 @@ func evaluate(rule *rules.Rule, rec *logscan.Record, src source.LogSource, file 
 	col.add(&f, rec.Raw)
 }
 
-// collector gathers findings from all workers.
+// collector gathers findings from all workers. Per rule and client it keeps the earliest max
+// findings (by time, then place), whatever order the workers deliver them in, so the report is
+// the same on every run; the rest are counted and still widen their incident's span.
 type collector struct {
 	mu         sync.Mutex
 	since      time.Time
 	until      time.Time
 	max        int
-	kept       map[string]int // rule|client -> findings kept
+	kept       map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
 	findings   []finding.Finding
 	suppressed int64
 	spans      map[string]*span // rule|client -> every row's time span and count, kept or not
@@ -388,7 +408,7 @@ func newCollector(opt Options) *collector {
 	if max <= 0 {
 		max = 500
 	}
-	return &collector{since: opt.Since, until: opt.Until, max: max, kept: map[string]int{}, spans: map[string]*span{}}
+	return &collector{since: opt.Since, until: opt.Until, max: max, kept: map[string]*keptHeap{}, spans: map[string]*span{}}
 }
 
 func (c *collector) add(f *finding.Finding, raw []byte) {
@@ -404,19 +424,59 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 		c.spans[key] = sp
 	}
 	sp.count++
-	if f.Time.Before(sp.first) {
-		sp.first = f.Time
+	sp.first = minTime(sp.first, f.Time)
+	sp.last = maxTime(sp.last, f.Time)
+	h := c.kept[key]
+	if h == nil {
+		h = &keptHeap{all: &c.findings}
+		c.kept[key] = h
 	}
-	if f.Time.After(sp.last) {
-		sp.last = f.Time
-	}
-	if c.kept[key] >= c.max {
+	if h.Len() >= c.max {
 		c.suppressed++
+		top := h.idx[0]
+		if !finding.Less(f, &c.findings[top]) {
+			return
+		}
+		// The new row is earlier than the latest kept one: it takes that one's place.
+		sanitize(f, raw)
+		c.findings[top] = *f
+		heap.Fix(h, 0)
 		return
 	}
-	c.kept[key]++
-	f.Evidence = finding.EscapeBytes(raw)
+	sanitize(f, raw)
 	c.findings = append(c.findings, *f)
+	heap.Push(h, len(c.findings)-1)
+}
+
+// sanitize escapes what the attacker wrote (invalid UTF-8, control characters) in every text
+// of a finding, so JSON and terminals get it whole and harmless.
+func sanitize(f *finding.Finding, raw []byte) {
+	f.Evidence = finding.EscapeBytes(raw)
+	f.ClientIP = finding.EscapeString(f.ClientIP)
+	f.User = finding.EscapeString(f.User)
+	f.UserAgent = finding.EscapeString(f.UserAgent)
+	f.Target = finding.EscapeString(f.Target)
+	for k, v := range f.Fields {
+		f.Fields[k] = finding.EscapeString(v)
+	}
+}
+
+// keptHeap is a max-heap (latest first) of indices into the collector's findings.
+type keptHeap struct {
+	idx []int
+	all *[]finding.Finding
+}
+
+func (h *keptHeap) Len() int { return len(h.idx) }
+func (h *keptHeap) Less(i, j int) bool {
+	return finding.Less(&(*h.all)[h.idx[j]], &(*h.all)[h.idx[i]])
+}
+func (h *keptHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *keptHeap) Push(x any)   { h.idx = append(h.idx, x.(int)) }
+func (h *keptHeap) Pop() any {
+	v := h.idx[len(h.idx)-1]
+	h.idx = h.idx[:len(h.idx)-1]
+	return v
 }
 
 func (c *collector) sorted() []finding.Finding {

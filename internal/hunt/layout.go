@@ -136,13 +136,13 @@ func (l *Layout) walk(root string, installs, iis bool) {
 		if !d.IsDir() {
 			return nil
 		}
-		if p == root {
-			return nil
-		}
-		depth := strings.Count(rel(root, p), "/") + 1
-		lower := strings.ToLower(d.Name())
-		if skipDir(lower) || depth > maxDepth {
-			return fs.SkipDir
+		depth := 0
+		if p != root {
+			// The root itself is never skipped: it may be an install or a W3SVC folder.
+			depth = strings.Count(rel(root, p), "/") + 1
+			if skipDir(strings.ToLower(d.Name())) || depth > maxDepth {
+				return fs.SkipDir
+			}
 		}
 		if iis && w3svcName.MatchString(d.Name()) {
 			if !seenIIS[p] {

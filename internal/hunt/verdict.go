@@ -77,6 +77,10 @@ func windows(jobs []job, res []logscan.Result, perSource map[string][]source.Fil
 			if w.First.After(firstExploitation) && opt.Since.IsZero() {
 				late = append(late, fmt.Sprintf("%s %s", k, w.First.Format("2006-01-02")))
 			}
+			if !opt.Since.IsZero() && w.Last.Before(opt.Since) || !opt.Until.IsZero() && w.First.After(opt.Until) {
+				warnings = append(warnings, fmt.Sprintf("%s: logs cover %s to %s, none of the window asked for with --since/--until", k, w.First.Format("2006-01-02 15:04"), w.Last.Format("2006-01-02 15:04")))
+				continue
+			}
 			if !opt.Since.IsZero() && w.First.After(opt.Since) {
 				warnings = append(warnings, fmt.Sprintf("%s: logs start %s, after --since %s", k, w.First.Format("2006-01-02 15:04"), opt.Since.Format("2006-01-02 15:04")))
 			}
@@ -195,6 +199,9 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 				if !sp.last.IsZero() && sp.last.After(inc.LastSeen) && sp.last.Sub(inc.LastSeen) <= incidentWindow {
 					inc.LastSeen = sp.last
 				}
+				if !sp.first.IsZero() && sp.first.Before(inc.FirstSeen) && inc.FirstSeen.Sub(sp.first) <= incidentWindow {
+					inc.FirstSeen = sp.first
+				}
 			}
 		}
 		sort.Strings(inc.Rules)
@@ -257,7 +264,7 @@ func verdict(r *finding.HostResult) (finding.Verdict, string) {
 	if worst != nil {
 		v = worst.Verdict
 	}
-	cover := coverage(r.Windows)
+	cover := coverage(r.Windows, r.Since, r.Until)
 	if v == finding.Clean {
 		suspicious := 0
 		for _, f := range r.Findings {
@@ -289,8 +296,9 @@ func verdict(r *finding.HostResult) (finding.Verdict, string) {
 	return v, fmt.Sprintf("%s in %d incident(s). Gravest, first seen %s: %s", what, n, worst.FirstSeen.UTC().Format("2006-01-02 15:04 UTC"), worst.Summary)
 }
 
-// coverage describes the union of the windows in words, or "" when no source had a dated row.
-func coverage(ws []finding.Window) string {
+// coverage describes in words the time the logs cover, cut to the requested window; "" when no
+// source had a dated row, and a warning sentence when none of the window is covered.
+func coverage(ws []finding.Window, since, until time.Time) string {
 	var first, last time.Time
 	for _, w := range ws {
 		if w.First.IsZero() {
@@ -305,6 +313,15 @@ func coverage(ws []finding.Window) string {
 	}
 	if first.IsZero() {
 		return ""
+	}
+	if !since.IsZero() && since.After(first) {
+		first = since
+	}
+	if !until.IsZero() && until.Before(last) {
+		last = until
+	}
+	if last.Before(first) {
+		return "because the logs cover none of the requested window: this is not a clean bill of health"
 	}
 	return fmt.Sprintf("within the %.1f days the logs cover (%s to %s)", last.Sub(first).Hours()/24, first.Format("2006-01-02"), last.Format("2006-01-02"))
 }

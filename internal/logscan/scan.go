@@ -470,8 +470,8 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 		for _, a := range atoms {
 			add(a, g)
 			if d.URLEncoded {
-				if strings.Contains(a, "/") {
-					add(strings.ReplaceAll(a, "/", `\`), g) // a path written with backslashes
+				for _, v := range slashForms(a) {
+					add(v, g) // a path written with backslashes, or both kinds of slash mixed
 				}
 				if bytes.IndexByte([]byte(a), ' ') >= 0 {
 					add(string(bytes.ReplaceAll([]byte(a), []byte(" "), []byte("+"))), g)
@@ -494,6 +494,40 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 		}
 	}
 	return pf
+}
+
+// slashForms lists the other spellings of a literal holding '/', for sources that read '\' as
+// '/' ("/owa/auth\x.aspx" is "/owa/auth/x.aspx"): every mix of the two slashes, or when there are
+// too many, the longest part without a slash (shorter than 2 bytes, it turns the prefilter off).
+func slashForms(a string) []string {
+	n := strings.Count(a, "/")
+	if n == 0 {
+		return nil
+	}
+	if n > 4 {
+		longest := ""
+		for _, part := range strings.Split(a, "/") {
+			if len(part) > len(longest) {
+				longest = part
+			}
+		}
+		return []string{longest}
+	}
+	var out []string
+	for mask := 1; mask < 1<<n; mask++ {
+		b := []byte(a)
+		k := 0
+		for i, c := range b {
+			if c == '/' {
+				if mask>>k&1 == 1 {
+					b[i] = '\\'
+				}
+				k++
+			}
+		}
+		out = append(out, string(b))
+	}
+	return out
 }
 
 // Disabled reports whether every row must be parsed.

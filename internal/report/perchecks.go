@@ -27,7 +27,7 @@ func perCheckFiles(h finding.HostResult) []checkFile {
 	files26858, files27065 := uniq{}, uniq{}
 	for _, f := range h.Findings {
 		switch {
-		case f.Source == "httpproxy" && hasCVE(f, "CVE-2021-26855"):
+		case f.Source == "httpproxy" && isServerInfoRow(f.Fields["AnchorMailbox"]):
 			key := f.Where.String()
 			if seenRow[key] {
 				continue // one row matched by several rules is one row of the export
@@ -95,6 +95,12 @@ func (u *uniq) add(s string) {
 		u.seen[s] = true
 		u.list = append(u.list, s)
 	}
+}
+
+// isServerInfoRow is Test-ProxyLogon's 26855 condition (AnchorMailbox like ServerInfo~*/*): its
+// export holds those rows only, so playbooks built on it see what they expect.
+func isServerInfoRow(anchor string) bool {
+	return len(anchor) > len("ServerInfo~") && strings.EqualFold(anchor[:len("ServerInfo~")], "ServerInfo~") && strings.Contains(anchor[len("ServerInfo~"):], "/")
 }
 
 func hasCVE(f finding.Finding, cve string) bool {

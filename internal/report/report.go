@@ -108,8 +108,12 @@ func Timeline(w io.Writer, r *finding.Report) error {
 			if f.ClientIP != "" {
 				msg += " | from " + f.ClientIP
 			}
+			micros := ""
+			if !f.Time.IsZero() {
+				micros = strconv.FormatInt(f.Time.UnixMicro(), 10)
+			}
 			rows = append(rows, row{f.Time, []string{
-				timeText(f.Time), strconv.FormatInt(f.Time.UnixMicro(), 10), timestampDesc(f.Source), f.Source, msg,
+				timeText(f.Time), micros, timestampDesc(f.Source), f.Source, msg,
 				h.Host, f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.ClientIP, f.UserAgent, f.Where.Path, lineText(f.Where.Line), f.Evidence,
 			}})
 		}

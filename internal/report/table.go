@@ -65,7 +65,7 @@ func (p *printer) host(h *finding.HostResult, r *finding.Report) {
 		verdict += " (partial: some input could not be read)"
 	}
 	p.line("VERDICT: %s", p.paint(verdictColor(h.Verdict), verdict))
-	p.line("  %s", h.Reason)
+	p.line("  %s", safe(h.Reason))
 	p.line("")
 
 	p.line("What the logs cover")
@@ -182,24 +182,26 @@ func groupProblems(ps []finding.Problem) []string {
 
 // Bytes formats a size for people.
 func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
+	if n < 1024 {
 		return fmt.Sprintf("%d B", n)
 	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
+	v := float64(n) / 1024
+	units := "KMGTPE"
+	i := 0
+	for v >= 1023.95 && i < len(units)-1 { // step up before "%.1f" would print 1024.0
+		v /= 1024
+		i++
 	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	return fmt.Sprintf("%.1f %ciB", v, units[i])
 }
 
 // safe makes attacker-written text harmless on a terminal: control characters (escape sequences
-// could rewrite the screen) become \xNN or \u escapes.
+// could rewrite the screen) and format characters (U+202E and kin reorder what is shown) become
+// \xNN or \uNNNN escapes.
 func safe(s string) string {
 	clean := true
 	for _, r := range s {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+		if hidden(r) {
 			clean = false
 			break
 		}
@@ -210,13 +212,17 @@ func safe(s string) string {
 	var sb strings.Builder
 	for _, r := range s {
 		switch {
-		case r < 0x80 && unicode.IsControl(r):
+		case r < 0x80 && hidden(r):
 			fmt.Fprintf(&sb, `\x%02x`, r)
-		case unicode.IsControl(r):
+		case hidden(r):
 			fmt.Fprintf(&sb, `\u%04x`, r)
 		default:
 			sb.WriteRune(r)
 		}
 	}
 	return sb.String()
+}
+
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
 }
