@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -198,8 +199,10 @@ func Less(a, b *Finding) bool {
 }
 
 // EscapeBytes turns attacker-written bytes into a printable string without losing any of them:
-// valid UTF-8 stays as it is, invalid bytes and control characters become \xNN. Backslashes are
-// kept as they are, because Windows paths are full of them.
+// valid UTF-8 stays as it is; invalid bytes and ASCII control characters become \xNN; C1
+// controls and format characters (U+202E and its kin reorder text on screen) become \uNNNN.
+// Backslashes are kept as they are, because Windows paths are full of them. This is the one
+// escaping policy of exsweep: JSON, CSV and the terminal all show what it makes.
 func EscapeBytes(b []byte) string {
 	clean := true
 	for _, c := range b {
@@ -225,12 +228,14 @@ func EscapeBytes(b []byte) string {
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
+		switch {
+		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&sb, `\x%02x`, c)
-			i++
-			continue
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&sb, `\u%04x`, r)
+		default:
+			sb.Write(b[i : i+size])
 		}
-		sb.Write(b[i : i+size])
 		i += size
 	}
 	return sb.String()

@@ -175,6 +175,10 @@ feed:
 		res.Problems = append(res.Problems, r.Problems...)
 	}
 	res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
+	if len(jobs) == 0 {
+		// Nothing to read is not a clean server: the exit code must say so, not only the text.
+		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file found under the root"})
+	}
 	res.Findings = col.sorted()
 	res.Stats.Suppressed = col.suppressed
 	res.Stats.RulesLoaded = len(opt.Pack.Rules)
@@ -307,7 +311,7 @@ func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
 	if !fi.Mode().IsRegular() {
 		return source.File{}, &finding.Problem{Path: display, Kind: "not-a-file", Message: "not a regular file (device, pipe or socket): not opened"}
 	}
-	return source.File{Path: p, Display: display, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+	return source.File{Path: p, Display: display, Size: fi.Size()}, nil
 }
 
 // inside reports whether target (a resolved path) lies within root, comparing absolute paths
@@ -384,15 +388,23 @@ func evaluate(rule *rules.Rule, rec *logscan.Record, src source.LogSource, file 
 	col.add(&f, rec.Raw)
 }
 
+// Bounds on what a hunt keeps, so a hostile or hammered server cannot exhaust memory: rows
+// beyond them are counted (Stats.Suppressed) and still widen their incident's time span.
+const (
+	maxFindings    = 20000   // findings kept in all
+	maxEvidenceLen = 4 << 10 // bytes of a row kept as evidence
+)
+
 // collector gathers findings from all workers. Per rule and client it keeps the earliest max
-// findings (by time, then place), whatever order the workers deliver them in, so the report is
-// the same on every run; the rest are counted and still widen their incident's span.
+// findings (by time, then place) plus the latest one, whatever order the workers deliver them
+// in, so the report is the same on every run and long activity still shows where it ends.
 type collector struct {
 	mu         sync.Mutex
 	since      time.Time
 	until      time.Time
 	max        int
 	kept       map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
+	latest     map[string]*finding.Finding
 	findings   []finding.Finding
 	suppressed int64
 	spans      map[string]*span // rule|client -> every row's time span and count, kept or not
@@ -408,7 +420,7 @@ func newCollector(opt Options) *collector {
 	if max <= 0 {
 		max = 500
 	}
-	return &collector{since: opt.Since, until: opt.Until, max: max, kept: map[string]*keptHeap{}, spans: map[string]*span{}}
+	return &collector{since: opt.Since, until: opt.Until, max: max, kept: map[string]*keptHeap{}, latest: map[string]*finding.Finding{}, spans: map[string]*span{}}
 }
 
 func (c *collector) add(f *finding.Finding, raw []byte) {
@@ -431,27 +443,42 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 		h = &keptHeap{all: &c.findings}
 		c.kept[key] = h
 	}
-	if h.Len() >= c.max {
-		c.suppressed++
-		top := h.idx[0]
-		if !finding.Less(f, &c.findings[top]) {
-			return
-		}
-		// The new row is earlier than the latest kept one: it takes that one's place.
+	if h.Len() < c.max && len(c.findings) < maxFindings {
 		sanitize(f, raw)
-		c.findings[top] = *f
+		c.findings = append(c.findings, *f)
+		heap.Push(h, len(c.findings)-1)
+		return
+	}
+	c.suppressed++
+	if h.Len() > 0 && finding.Less(f, &c.findings[h.idx[0]]) {
+		// Earlier than the latest kept one: it takes that one's place, which moves to "latest".
+		c.keepLatest(key, c.findings[h.idx[0]])
+		sanitize(f, raw)
+		c.findings[h.idx[0]] = *f
 		heap.Fix(h, 0)
 		return
 	}
-	sanitize(f, raw)
-	c.findings = append(c.findings, *f)
-	heap.Push(h, len(c.findings)-1)
+	if l := c.latest[key]; l == nil || finding.Less(l, f) {
+		sanitize(f, raw)
+		c.keepLatest(key, *f)
+	}
+}
+
+func (c *collector) keepLatest(key string, f finding.Finding) {
+	if l := c.latest[key]; l == nil || finding.Less(l, &f) {
+		c.latest[key] = &f
+	}
 }
 
 // sanitize escapes what the attacker wrote (invalid UTF-8, control characters) in every text
 // of a finding, so JSON and terminals get it whole and harmless.
 func sanitize(f *finding.Finding, raw []byte) {
-	f.Evidence = finding.EscapeBytes(raw)
+	if len(raw) > maxEvidenceLen {
+		raw = raw[:maxEvidenceLen]
+		f.Evidence = finding.EscapeBytes(raw) + fmt.Sprintf(" [... row cut at %d bytes]", maxEvidenceLen)
+	} else {
+		f.Evidence = finding.EscapeBytes(raw)
+	}
 	f.ClientIP = finding.EscapeString(f.ClientIP)
 	f.User = finding.EscapeString(f.User)
 	f.UserAgent = finding.EscapeString(f.UserAgent)
@@ -481,14 +508,26 @@ func (h *keptHeap) Pop() any {
 
 func (c *collector) sorted() []finding.Finding {
 	out := c.findings
+	for _, l := range c.latest {
+		out = append(out, *l)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return finding.Less(&out[i], &out[j]) })
 	return out
 }
 
-// clientKey normalises an address so 10.0.0.1 and ::ffff:10.0.0.1 are one client.
+// clientKey normalises an address so 10.0.0.1 and ::ffff:10.0.0.1 are one client. IPv6 clients
+// are keyed by their /64, the smallest block one party usually holds: a scanner rotating through
+// its block is still one client for the caps.
 func clientKey(ip string) string {
-	if a, err := netip.ParseAddr(strings.Trim(ip, "[]")); err == nil {
-		return a.Unmap().String()
+	a, err := netip.ParseAddr(strings.Trim(ip, "[]"))
+	if err != nil {
+		return strings.ToLower(ip)
 	}
-	return strings.ToLower(ip)
+	a = a.Unmap()
+	if a.Is6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return a.String()
 }

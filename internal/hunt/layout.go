@@ -37,10 +37,7 @@ func skipDir(lower string) bool {
 	return false
 }
 
-var (
-	w3svcName = regexp.MustCompile(`(?i)^w3svc\d+$`)
-	driveName = regexp.MustCompile(`(?i)^([a-z])(:|%3a|_drive)?$`)
-)
+var w3svcName = regexp.MustCompile(`(?i)^w3svc\d+$`)
 
 // DiscoverOptions override what discovery would find.
 type DiscoverOptions struct {
@@ -68,7 +65,7 @@ func Discover(root string, opt DiscoverOptions) (*Layout, error) {
 		if st, err := os.Stat(p); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("--exchange-path %s: not a folder", p)
 		}
-		l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: winPath(root, p)})
+		l.Installs = append(l.Installs, &source.Install{Dir: p})
 	}
 	for _, p := range opt.IISLogDirs {
 		if st, err := os.Stat(p); err != nil || !st.IsDir() {
@@ -83,7 +80,7 @@ func Discover(root string, opt DiscoverOptions) (*Layout, error) {
 		if st, err := os.Stat(p); err != nil || !st.IsDir() || l.hasInstall(p) {
 			continue
 		}
-		l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: p})
+		l.Installs = append(l.Installs, &source.Install{Dir: p})
 	}
 	sort.Slice(l.Installs, func(i, j int) bool { return l.Installs[i].Dir < l.Installs[j].Dir })
 	sort.Strings(l.IISDirs)
@@ -127,7 +124,9 @@ func (l *Layout) walk(root string, installs, iis bool) {
 	seenIIS := map[string]bool{}
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			l.Problems = append(l.Problems, finding.Problem{Path: rel(root, p), Kind: "unreadable", Message: err.Error()})
+			// A folder the search cannot enter (ACLs on a live C:\) is noted, not a partial
+			// result: unreadable log folders and files are reported where they are listed.
+			l.Problems = append(l.Problems, finding.Problem{Path: rel(root, p), Kind: "walk", Message: err.Error()})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -152,7 +151,7 @@ func (l *Layout) walk(root string, installs, iis bool) {
 			return fs.SkipDir
 		}
 		if installs && isInstall(p) {
-			l.Installs = append(l.Installs, &source.Install{Dir: p, WinPath: winPath(root, p)})
+			l.Installs = append(l.Installs, &source.Install{Dir: p})
 			return fs.SkipDir
 		}
 		return nil
@@ -172,11 +171,18 @@ func isInstall(dir string) bool {
 func ResolveCI(base, relPath string) string {
 	cur := base
 	for _, part := range strings.Split(relPath, "/") {
-		if part == "" {
+		switch part {
+		case "":
 			continue
+		case ".", "..":
+			return "" // a path from a hostile config must not climb out of the tree
+		}
+		if strings.ContainsAny(part, `\:`) {
+			return ""
 		}
 		exact := filepath.Join(cur, part)
-		if fi, err := os.Lstat(exact); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+		// Links and (on Windows) junctions, which report ModeIrregular, are never followed.
+		if fi, err := os.Lstat(exact); err == nil && fi.Mode()&(fs.ModeSymlink|fs.ModeIrregular) == 0 {
 			cur = exact
 			continue
 		}
@@ -186,7 +192,7 @@ func ResolveCI(base, relPath string) string {
 		}
 		next := ""
 		for _, e := range entries {
-			if strings.EqualFold(e.Name(), part) && e.Type()&fs.ModeSymlink == 0 {
+			if strings.EqualFold(e.Name(), part) && e.Type()&(fs.ModeSymlink|fs.ModeIrregular) == 0 {
 				next = filepath.Join(cur, e.Name())
 				break
 			}
@@ -197,25 +203,6 @@ func ResolveCI(base, relPath string) string {
 		cur = next
 	}
 	return cur
-}
-
-// winPath guesses how the server named a folder: a drive-letter folder in the path (C, C%3A,
-// C_drive, as collection tools write it) gives the drive; otherwise the root is taken as C:\.
-func winPath(root, dir string) string {
-	r := rel(root, dir)
-	if r == "" || strings.HasPrefix(r, "..") {
-		r = filepath.ToSlash(dir)
-	}
-	parts := strings.Split(r, "/")
-	drive := "C"
-	for i, p := range parts {
-		if m := driveName.FindStringSubmatch(p); m != nil && i < len(parts)-1 {
-			drive = strings.ToUpper(m[1])
-			parts = parts[i+1:]
-			break
-		}
-	}
-	return drive + `:\` + strings.Join(parts, `\`) + `\`
 }
 
 // rel gives p relative to root with forward slashes, for reports.
@@ -258,7 +245,7 @@ func (l *Layout) checkIISConfig() {
 			continue
 		}
 		found := ResolveCI(l.Root, strings.ReplaceAll(relDir, `\`, "/"))
-		if found == "" {
+		if found == "" || !inside(l.Root, found) {
 			l.Warnings = append(l.Warnings, fmt.Sprintf("IIS log folder %s named in applicationHost.config is not in this tree", dir))
 			continue
 		}

@@ -52,7 +52,7 @@ func CheckSamples(pack *rules.Pack) []SampleFailure {
 
 func sampleMatches(src source.LogSource, comp *compiled, r *rules.Rule, s rules.Sample) bool {
 	data := source.SampleFile(src, s)
-	file := source.File{Display: "sample", Group: "Ecp", Install: &source.Install{WinPath: `C:\Program Files\Microsoft\Exchange Server\V15\`}}
+	file := source.File{Display: "sample", Group: "Ecp", Install: &source.Install{Dir: "sample"}}
 	matched := false
 	lo := logscan.Options{Dialect: src.Dialect(), Prefilter: comp.pf, DefaultHeader: src.DefaultHeader(), Time: src.Time}
 	logscan.Scan(context.Background(), bytes.NewReader(data), "sample", lo, func(rec *logscan.Record, which []int) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/hunt/source/httpproxy"
 	"github.com/exsweep/exsweep/internal/logscan"
 )
 
@@ -92,10 +93,70 @@ func windows(jobs []job, res []logscan.Result, perSource map[string][]source.Fil
 			}
 		}
 	}
+	warnings = append(warnings, groupWarnings(jobs, res)...)
 	if len(late) > 0 {
 		warnings = append(warnings, fmt.Sprintf("the logs start after the first known ProxyLogon exploitation (6 January 2021): %s; anything before is invisible to this hunt", strings.Join(late, ", ")))
 	}
 	return list, warnings
+}
+
+// groupWarnings looks at each folder of a source on its own (HttpProxy protocol folders, IIS
+// sites): logs deleted from one folder, Ecp above all, where ProxyLogon shows first, would
+// otherwise hide behind the other folders' coverage.
+func groupWarnings(jobs []job, res []logscan.Result) []string {
+	type key struct{ kind, install, group string }
+	type cover struct{ first, last time.Time }
+	groups := map[key]*cover{}
+	kinds := map[string]*cover{}
+	installsWithProxy := map[string]bool{}
+	hasEcp := map[string]bool{}
+	for i, j := range jobs {
+		inst := ""
+		if j.file.Install != nil {
+			inst = j.file.Install.Dir
+		}
+		if j.src.Kind() == httpproxy.Kind {
+			installsWithProxy[inst] = true
+			if strings.EqualFold(j.file.Group, "Ecp") {
+				hasEcp[inst] = true
+			}
+		}
+		r := res[i]
+		if r.First.IsZero() {
+			continue
+		}
+		k := key{j.src.Kind(), inst, j.file.Group}
+		for _, c := range []*cover{groups[k], kinds[k.kind]} {
+			if c != nil {
+				c.first, c.last = minTime(c.first, r.First), maxTime(c.last, r.Last)
+			}
+		}
+		if groups[k] == nil {
+			groups[k] = &cover{r.First, r.Last}
+		}
+		if kinds[k.kind] == nil {
+			kinds[k.kind] = &cover{r.First, r.Last}
+		}
+	}
+	var out []string
+	for inst := range installsWithProxy {
+		if !hasEcp[inst] {
+			out = append(out, "httpproxy: no Ecp protocol folder logs, where ProxyLogon shows first: were they deleted?")
+		}
+	}
+	var keys []key
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+	for _, k := range keys {
+		g, all := groups[k], kinds[k.kind]
+		if all.last.Sub(g.last) > 2*gapThreshold || g.first.Sub(all.first) > 2*gapThreshold {
+			out = append(out, fmt.Sprintf("%s %s: logs cover only %s to %s while the source's other folders cover %s to %s: files may be missing there",
+				k.kind, k.group, g.first.Format("2006-01-02"), g.last.Format("2006-01-02"), all.first.Format("2006-01-02"), all.last.Format("2006-01-02")))
+		}
+	}
+	return out
 }
 
 // usableClient reports whether an address identifies an outside client. Loopback and unspecified
@@ -138,19 +199,53 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		g.members = append(g.members, i)
 		g.last = maxTime(g.last, f.Time)
 	}
+	// A finding without a usable client (the back end's own log of a forged request, an OAB
+	// write) belongs to the attack it is part of: the incident with an attempt or a compromise
+	// whose nearest row is closest in time, within attachWindow. Probe-only and suspicious-only
+	// incidents (a scanner, a script) never absorb it.
+	type anchor struct {
+		g     *group
+		times []time.Time // sorted times of the group's members
+	}
+	var anchors []anchor
+	for _, g := range groups {
+		serious := false
+		var ts []time.Time
+		for _, m := range g.members {
+			if fs[m].Supports.Verdict() >= finding.Attempted {
+				serious = true
+			}
+			ts = append(ts, fs[m].Time)
+		}
+		if serious {
+			sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+			anchors = append(anchors, anchor{g, ts})
+		}
+	}
+	var lonely []*group
 	for _, i := range loose {
 		f := &fs[i]
 		var best *group
 		var bestD time.Duration
-		for _, g := range groups {
-			d := distance(f.Time, g.first, g.last)
+		for _, a := range anchors {
+			d := nearest(a.times, f.Time)
 			if d <= attachWindow && (best == nil || d < bestD) {
-				best, bestD = g, d
+				best, bestD = a.g, d
+			}
+		}
+		if best == nil {
+			// Loose findings near each other (an ECP set and its reset) share one incident.
+			for _, g := range lonely {
+				if distance(f.Time, g.first, g.last) <= attachWindow {
+					best = g
+					break
+				}
 			}
 		}
 		if best == nil {
 			best = &group{first: f.Time, last: f.Time}
 			groups = append(groups, best)
+			lonely = append(lonely, best)
 		}
 		best.members = append(best.members, i)
 		best.first = minTime(best.first, f.Time)
@@ -225,6 +320,19 @@ func summary(inc *finding.Incident, worst *finding.Finding) string {
 		s += fmt.Sprintf(" and %d more rule(s)", n-1)
 	}
 	return fmt.Sprintf("%s; %d row(s) from %s", s, inc.Findings, who)
+}
+
+// nearest is the distance from t to the closest of the sorted times.
+func nearest(ts []time.Time, t time.Time) time.Duration {
+	i := sort.Search(len(ts), func(i int) bool { return !ts[i].Before(t) })
+	best := time.Duration(1<<63 - 1)
+	if i < len(ts) {
+		best = ts[i].Sub(t)
+	}
+	if i > 0 {
+		best = min(best, t.Sub(ts[i-1]))
+	}
+	return best
 }
 
 func distance(t, a, b time.Time) time.Duration {
@@ -330,7 +438,7 @@ func coverage(ws []finding.Window, since, until time.Time) string {
 func partial(ps []finding.Problem) bool {
 	for _, p := range ps {
 		switch p.Kind {
-		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link", "not-a-file":
+		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link", "not-a-file", "walk":
 			continue
 		}
 		return true

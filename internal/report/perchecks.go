@@ -39,12 +39,12 @@ func perCheckFiles(h finding.HostResult) []checkFile {
 				if c == "ClientIPAddress" {
 					k = "ClientIpAddress"
 				}
-				rec = append(rec, f.Fields[k])
+				rec = append(rec, csvCell(f.Fields[k]))
 			}
 			rows = append(rows, rec)
 		case f.Source == "oab" && hasCVE(f, "CVE-2021-26858"):
 			files26858.add(f.Where.Path)
-		case f.Source == "ecp" && hasCVE(f, "CVE-2021-27065"):
+		case f.Source == "ecp" && hasCVE(f, "CVE-2021-27065") && f.Supports == finding.SupportsCompromised:
 			files27065.add(f.Where.Path)
 		}
 	}

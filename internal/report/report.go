@@ -78,13 +78,30 @@ func JSONLines(w io.Writer, r *finding.Report) error {
 	return nil
 }
 
+// csvCell neutralises a cell a spreadsheet would run as a formula (=, +, -, @ and the tab and
+// carriage return that some read the same way): attackers choose user agents and URLs, and
+// responders open these files in Excel. The quote shows; nothing else changes.
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func csvRow(vals ...string) []string {
+	for i, v := range vals {
+		vals[i] = csvCell(v)
+	}
+	return vals
+}
+
 // FindingsCSV writes one row per finding.
 func FindingsCSV(w io.Writer, r *finding.Report) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"host", "time", "rule_id", "severity", "verdict", "incident", "source", "path", "line", "client_ip", "user", "user_agent", "target", "title", "evidence"})
 	for _, h := range r.Hosts {
 		for _, f := range h.Findings {
-			_ = cw.Write([]string{h.Host, timeText(f.Time), f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.Source, f.Where.Path, lineText(f.Where.Line), f.ClientIP, f.User, f.UserAgent, f.Target, f.Title, f.Evidence})
+			_ = cw.Write(csvRow(h.Host, timeText(f.Time), f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.Source, f.Where.Path, lineText(f.Where.Line), f.ClientIP, f.User, f.UserAgent, f.Target, f.Title, f.Evidence))
 		}
 	}
 	cw.Flush()
@@ -112,10 +129,10 @@ func Timeline(w io.Writer, r *finding.Report) error {
 			if !f.Time.IsZero() {
 				micros = strconv.FormatInt(f.Time.UnixMicro(), 10)
 			}
-			rows = append(rows, row{f.Time, []string{
+			rows = append(rows, row{f.Time, csvRow(
 				timeText(f.Time), micros, timestampDesc(f.Source), f.Source, msg,
 				h.Host, f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.ClientIP, f.UserAgent, f.Where.Path, lineText(f.Where.Line), f.Evidence,
-			}})
+			)})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].t.Before(rows[j].t) })

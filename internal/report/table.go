@@ -7,7 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/exsweep/exsweep/internal/finding"
 )
@@ -195,34 +194,7 @@ func Bytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", v, units[i])
 }
 
-// safe makes attacker-written text harmless on a terminal: control characters (escape sequences
-// could rewrite the screen) and format characters (U+202E and kin reorder what is shown) become
-// \xNN or \uNNNN escapes.
-func safe(s string) string {
-	clean := true
-	for _, r := range s {
-		if hidden(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var sb strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x80 && hidden(r):
-			fmt.Fprintf(&sb, `\x%02x`, r)
-		case hidden(r):
-			fmt.Fprintf(&sb, `\u%04x`, r)
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
-}
-
-func hidden(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
-}
+// safe makes attacker-written text harmless on a terminal, with the project's one escaping
+// policy (finding.EscapeString): escape sequences could rewrite the screen, format characters
+// reorder what is shown.
+func safe(s string) string { return finding.EscapeString(s) }

@@ -15,9 +15,6 @@ import (
 // Install is one Exchange installation found in the host tree.
 type Install struct {
 	Dir string // local path of <EX>
-	// WinPath is <EX> as the server knew it, best effort (drive letter guessed when the tree does
-	// not tell), used to compare with paths written in the logs.
-	WinPath string
 }
 
 // File is one log file to read.
@@ -25,7 +22,6 @@ type File struct {
 	Path    string // local path to open
 	Display string // root-relative path, Windows separators kept as '/', for reports
 	Size    int64
-	ModTime time.Time
 	Install *Install // the Exchange install it belongs to (nil for IIS logs)
 	Group   string   // protocol folder (HttpProxy) or site folder (IIS W3SVC1)
 }

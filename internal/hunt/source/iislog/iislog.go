@@ -52,9 +52,10 @@ func (Source) Fields() []rules.Field {
 	}
 	return append(fields,
 		rules.Field{Name: "stem", Literal: true, Doc: "cs-uri-stem percent-decoded, backslashes read as /"},
-		rules.Field{Name: "url", Doc: "cs-uri-stem and cs-uri-query joined by '?', percent-decoded, '+' read as space in the query"},
-		rules.Field{Name: "uri-dir", Doc: "folder of the decoded, cleaned stem, ending in '/' (/owa/auth/)"},
-		rules.Field{Name: "uri-name", Literal: true, Doc: "last segment of the decoded stem (logon.aspx)"},
+		rules.Field{Name: "path", Doc: "stem as IIS serves it: dot segments and repeated slashes resolved"},
+		rules.Field{Name: "url", Doc: "path and the decoded query joined by '?'"},
+		rules.Field{Name: "uri-dir", Doc: "folder of the page path runs (path info cut off), ending in '/' (/owa/auth/)"},
+		rules.Field{Name: "uri-name", Literal: true, Doc: "the page path runs: the first segment with a script extension, else the last segment (logon.aspx)"},
 		rules.Field{Name: "uri-ext", Doc: "extension of uri-name with its dot, lower case (.aspx)"},
 		rules.Field{Name: "query", Literal: true, Doc: "the percent-decoded query, '+' read as space, runs of whitespace collapsed to one space"},
 	)
@@ -90,20 +91,45 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 			rec.Values[i] = strings.ReplaceAll(rec.Values[i], "+", " ")
 		}
 	}
-	stem := decode(strings.ReplaceAll(rec.Get("cs-uri-stem"), `\`, "/"), false)
+	// Decode first, then read '\' as '/': "%5C" is a backslash too.
+	stem := strings.ReplaceAll(decode(rec.Get("cs-uri-stem"), false), `\`, "/")
 	query := collapseSpaces(decode(rec.Get("cs-uri-query"), true))
-	u := stem
+	clean := ""
+	if stem != "" {
+		clean = path.Clean("/" + stem) // what IIS serves: no dot segments, no repeated slashes
+	}
+	u := clean
 	if query != "" {
 		u += "?" + query
 	}
-	clean := stem
-	if clean != "" {
-		clean = path.Clean("/" + clean)
-	}
-	dir, name := path.Split(clean)
+	dir, name := path.Split(scriptPath(clean))
 	ext := strings.ToLower(path.Ext(name))
 	d := rec.Derived
-	d["stem"], d["url"], d["uri-dir"], d["uri-name"], d["uri-ext"], d["query"] = stem, u, dir, name, ext, query
+	d["stem"], d["path"], d["url"], d["query"] = stem, clean, u, query
+	d["uri-dir"], d["uri-name"], d["uri-ext"] = dir, name, ext
+}
+
+// scriptPath cuts path info off a URL path: in /aspnet_client/shell.aspx/x/y IIS runs
+// shell.aspx, so the page is the first segment with a page extension.
+func scriptPath(p string) string {
+	for i := 1; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		if isPageExt(path.Ext(p[:i])) {
+			return p[:i]
+		}
+	}
+	return p
+}
+
+// isPageExt reports extensions IIS hands to a script engine (ASP.NET, ASP, handlers).
+func isPageExt(ext string) bool {
+	switch strings.ToLower(ext) {
+	case ".aspx", ".ashx", ".asmx", ".asp", ".aspq", ".axd", ".cshtml", ".vbhtml", ".soap", ".rem", ".svc", ".cer", ".asa", ".xamlx":
+		return true
+	}
+	return false
 }
 
 // collapseSpaces turns every run of whitespace into one space, so rules can spell "net user"

@@ -43,7 +43,7 @@ func (*Source) Describe() string {
 func (*Source) Fields() []rules.Field {
 	return append(source.Columns(columns()),
 		rules.Field{Name: "TempFile", Doc: "the path in \"temporary file '<path>'\""},
-		rules.Field{Name: "TempFileInOab", Doc: "true when TempFile lies inside <EX>ClientAccess\\OAB\\, false when outside, empty without a path"},
+		rules.Field{Name: "TempFileInOab", Doc: "true when TempFile lies inside an ...\\ClientAccess\\OAB\\ folder, false when outside, empty without a path"},
 		rules.Field{Name: "TempFileRelative", Doc: "true when the message names a temporary file with an empty or relative path"},
 	)
 }
@@ -65,7 +65,7 @@ func (*Source) Time(rec *logscan.Record) (time.Time, bool) {
 }
 
 // Derive implements source.LogSource.
-func (s *Source) Derive(rec *logscan.Record, f *source.File) {
+func (s *Source) Derive(rec *logscan.Record, _ *source.File) {
 	if rec.Derived == nil {
 		rec.Derived = make(map[string]string, 8)
 	}
@@ -82,11 +82,7 @@ func (s *Source) Derive(rec *logscan.Record, f *source.File) {
 		return
 	}
 	d["tempfilerelative"] = "false"
-	winEX := ""
-	if f != nil && f.Install != nil {
-		winEX = f.Install.WinPath
-	}
-	if InsideOAB(p, winEX) {
+	if InsideOAB(p) {
 		d["tempfileinoab"] = "true"
 	} else {
 		d["tempfileinoab"] = "false"
@@ -111,23 +107,26 @@ func normalize(p string) string {
 	return p
 }
 
-// InsideOAB reports whether a Windows path lies inside <EX>ClientAccess\OAB\. winEX is the install
-// path as the server knew it; when unknown, any ...\ClientAccess\OAB\ folder is accepted. UNC
-// paths (\\127.0.0.1\c$\...) and paths climbing with .. are never inside.
-func InsideOAB(p, winEX string) bool {
-	if strings.HasPrefix(p, `\\`) && !strings.HasPrefix(p, `\\?\`) || strings.HasPrefix(p, `//`) {
+// InsideOAB reports whether a Windows path lies inside an Exchange OAB folder
+// (...\ClientAccess\OAB\...). The install path is not compared: from an image or a collection
+// it can only be guessed, and a wrong guess would turn every routine cleanup row into a false
+// compromise. UNC paths (\\127.0.0.1\c$\...) and paths climbing with .. are never inside.
+func InsideOAB(p string) bool {
+	// Windows reads '/' as '\': "\/host/share", "//?/UNC/host/share" are UNC paths too.
+	q := strings.ToLower(strings.ReplaceAll(p, "/", `\`))
+	if strings.HasPrefix(q, `\\`) && !strings.HasPrefix(q, `\\?\`) || strings.HasPrefix(q, `\\?\unc\`) {
 		return false
 	}
 	n := normalize(p)
-	if strings.Contains(n, `\..\`) || strings.HasSuffix(n, `\..`) {
+	if strings.Contains(n, `\..\`) || strings.HasSuffix(n, `\..`) || strings.Contains(n, `\.\`) {
 		return false
 	}
-	if winEX != "" {
-		base := normalize(winEX)
-		if !strings.HasSuffix(base, `\`) {
-			base += `\`
+	for _, part := range strings.Split(n, `\`) {
+		// ".." anywhere, also as Windows reads ".. " and "...": it drops a name's trailing dots
+		// and spaces.
+		if strings.Count(part, ".") >= 2 && strings.Trim(part, ". ") == "" {
+			return false
 		}
-		return strings.HasPrefix(n, base+`clientaccess\oab\`)
 	}
 	return strings.Contains(n, `\clientaccess\oab\`)
 }
