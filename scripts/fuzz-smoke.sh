@@ -5,13 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 time="${1:-5s}"
 status=0
+count=0
 while IFS= read -r file; do
   pkg="./$(dirname "$file")"
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
     echo "fuzz $pkg $target ($time)"
+    count=$((count + 1))
     if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$time" "$pkg" >/tmp/fuzz-$target.log 2>&1; then
       echo "FAILED: $pkg $target"; tail -30 /tmp/fuzz-$target.log; status=1
     fi
   done
 done < <(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | sort)
+if [ "$count" -eq 0 ]; then
+  echo "no fuzz target found: the smoke would check nothing"; exit 1
+fi
+echo "$count fuzz targets ran"
 exit $status

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -79,6 +80,10 @@ func runRules(args []string, io IO) (int, error) {
 		}
 		rs, err := rules.LoadDir(fs.Arg(0), hunt.Schema())
 		if err != nil {
+			var le *rules.LoadError
+			if !errors.As(err, &le) {
+				return ExitError, err // no such folder, unreadable: not a verdict on rules
+			}
 			fmt.Fprintln(io.Stderr, err)
 			return ExitFindings, nil
 		}

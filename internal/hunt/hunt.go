@@ -499,7 +499,7 @@ func (h *keptHeap) Less(i, j int) bool {
 	return finding.Less(&(*h.all)[h.idx[j]], &(*h.all)[h.idx[i]])
 }
 func (h *keptHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
-func (h *keptHeap) Push(x any)   { h.idx = append(h.idx, x.(int)) }
+func (h *keptHeap) Push(x any)    { h.idx = append(h.idx, x.(int)) }
 func (h *keptHeap) Pop() any {
 	v := h.idx[len(h.idx)-1]
 	h.idx = h.idx[:len(h.idx)-1]

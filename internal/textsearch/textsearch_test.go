@@ -7,13 +7,26 @@ import (
 	"testing"
 )
 
+// lowerASCII folds ASCII letters only, byte for byte, as the matcher does (bytes.ToLower would
+// turn an invalid byte into a three-byte replacement character and shift every position).
+func lowerASCII(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // naiveFind is the obviously-correct reference: the leftmost start where any pattern matches.
 func naiveFind(t []byte, pats []string, from int) (int, []int) {
-	lt := bytes.ToLower(t)
+	lt := lowerASCII(t)
 	for st := from; st < len(t); st++ {
 		var hit []int
 		for i, p := range pats {
-			if bytes.HasPrefix(lt[st:], []byte(strings.ToLower(p))) && len(p) >= 0 {
+			if bytes.HasPrefix(lt[st:], lowerASCII([]byte(p))) {
 				hit = append(hit, i)
 			}
 		}
