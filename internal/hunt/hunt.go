@@ -334,7 +334,15 @@ func inside(root, target string) bool {
 
 // scanOne reads one file. The file is read up to the size it had when listed, so a file still
 // being written gives a consistent result; growth is noted.
-func scanOne(ctx context.Context, j job, opt Options, buf []byte, headers *logscan.HeaderCache, col *collector, progress func(int64)) logscan.Result {
+func scanOne(ctx context.Context, j job, opt Options, buf []byte, headers *logscan.HeaderCache, col *collector, progress func(int64)) (res logscan.Result) {
+	defer func() {
+		// A bug tripped by one hostile file must not take the whole hunt down with it: that
+		// file's result becomes a problem that makes the verdict partial, and the hunt goes on.
+		if r := recover(); r != nil {
+			res.Problems = append(res.Problems, finding.Problem{Path: j.file.Display, Kind: "internal-error",
+				Message: fmt.Sprintf("exsweep failed on this file (please report it): %v", r)})
+		}
+	}()
 	f, err := os.Open(j.file.Path)
 	if err != nil {
 		kind := "unreadable"
