@@ -11,7 +11,7 @@ while IFS= read -r file; do
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
     echo "fuzz $pkg $target ($time)"
     count=$((count + 1))
-    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$time" "$pkg" >/tmp/fuzz-$target.log 2>&1; then
+    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$time" -fuzzminimizetime=5s "$pkg" >/tmp/fuzz-$target.log 2>&1; then
       echo "FAILED: $pkg $target"; tail -30 /tmp/fuzz-$target.log; status=1
     fi
   done

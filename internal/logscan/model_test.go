@@ -114,13 +114,16 @@ func urlDecode(b []byte) []byte {
 			i += 2
 		case c == '+':
 			c = ' '
-		case c == '\\':
+		}
+		if c == '\\' { // written or escaped (%5C)
 			c = '/'
 		}
 		out = append(out, c)
 	}
 	return out
 }
+
+var unicodeFold = strings.NewReplacer("\u017f", "s", "\u212a", "k", "\u0130", "i")
 
 // modelRow is a row the model expects, and whether a prefilter must let it through.
 type modelRow struct {
@@ -155,6 +158,10 @@ func modelRows(input []byte, chunk int, d Dialect, groups [][]string) []modelRow
 			views := []string{asciiOnlyLower(ml.body)}
 			if d.URLEncoded {
 				views = append(views, asciiOnlyLower(urlDecode(ml.body)))
+			}
+			// Rules compare as Go does: ſ is s, the Kelvin sign k, İ i.
+			for _, v := range views {
+				views = append(views, unicodeFold.Replace(v))
 			}
 			for gi, g := range groups {
 				for vi, v := range views {

@@ -232,6 +232,7 @@ func (s *scanner) chunk(data []byte, final bool) {
 	}
 	pos := 0
 	hit, pct, dir, plus := -2, -2, -2, -2 // cached next positions; -2 = not computed, -1 = none
+	fold := -2                            // next rune that folds onto an ASCII letter
 	for pos < len(data) {
 		at := pos
 		if pf != nil && !s.wantForWindow() {
@@ -244,9 +245,12 @@ func (s *scanner) chunk(data []byte, final bool) {
 			if dir != -1 && dir < pos {
 				dir = nextDirective(data, pos)
 			}
+			if fold != -1 && fold < pos {
+				fold = nextFoldRune(data, pos)
+			}
 			// The next row worth reading: a literal, a telling escape, or a directive line
 			// (a new #Fields header must be seen even when no row near it is a candidate).
-			at = minPos(minPos(hit, pct), dir)
+			at = minPos(minPos(minPos(hit, pct), dir), fold)
 			if at < 0 {
 				break
 			}
@@ -295,6 +299,9 @@ func (s *scanner) candidateRules(pf *Prefilter, data []byte, ls, le int) (which 
 	}
 	line := data[:le]
 	if plus := -2; s.opt.Dialect.URLEncoded && pf.nextPercent(line, ls, &plus) >= 0 {
+		return nil, true
+	}
+	if nextFoldRune(line, ls) >= 0 {
 		return nil, true
 	}
 	s.pats = s.pats[:0]
@@ -402,6 +409,22 @@ func (s *scanner) windowFromLastRow(data []byte) {
 	}
 }
 
+// foldRunes are the runes Go's case-insensitive comparisons (regexp's (?i), strings.EqualFold,
+// strings.ToLower), and so the rules, take for an ASCII letter: ſ for s, the Kelvin sign for k,
+// İ for i. The literal search folds ASCII only, so a row holding one is parsed whatever the search
+// said, as a row with a telling percent-escape is.
+var foldRunes = [...][]byte{[]byte("\u017f"), []byte("\u212a"), []byte("\u0130")}
+
+func nextFoldRune(data []byte, pos int) int {
+	next := -1
+	for _, r := range foldRunes {
+		if i := bytes.Index(data[pos:], r); i >= 0 && (next < 0 || pos+i < next) {
+			next = pos + i
+		}
+	}
+	return next
+}
+
 func nextDirective(data []byte, pos int) int {
 	for pos < len(data) {
 		i := bytes.IndexByte(data[pos:], '#')
@@ -470,8 +493,11 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 		for _, a := range atoms {
 			add(a, g)
 			if d.URLEncoded {
+				// A path written with backslashes, both kinds of slash mixed, or %5C: sources
+				// read '\\' as '/'.
 				for _, v := range slashForms(a) {
-					add(v, g) // a path written with backslashes, or both kinds of slash mixed
+					add(v, g)
+					pf.pctBytes['\\'] = true
 				}
 				if bytes.IndexByte([]byte(a), ' ') >= 0 {
 					add(string(bytes.ReplaceAll([]byte(a), []byte(" "), []byte("+"))), g)
@@ -484,6 +510,11 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 		}
 	}
 	pf.pctBytes[' '] = false // '+' and %20 variants are searched directly
+	if d.URLEncoded {
+		for _, r := range foldRunes {
+			pf.pctBytes[r[0]] = true // an escaped ſ, K or İ
+		}
+	}
 	if len(pats) == 0 && !pf.always {
 		pf.always = true
 	}

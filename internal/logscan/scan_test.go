@@ -265,7 +265,7 @@ func TestScanLineNumbersAndOffsets(t *testing.T) {
 // CRLF, NULs, invalid UTF-8, empty lines, lines of every length up to maxLine.
 func randomLog(r *rand.Rand, lines, maxLine int) []byte {
 	pieces := []string{"whoami", "WhoAmI", "%77hoami", "wh%6Fami", "%2577", "serverinfo~", "SERVERINFO~", "/ecp/", `\ecp\`, `/ecp\`, `\ecp/`,
-		"net user", "net+user", "net%20user", "%", "%4", "%zz", ",", `"`, `""`, " ", "-", "\x00", "\xff", "\xc3", "\r", "#", "x", "abc", "0"}
+		"net user", "net+user", "net%20user", "\u017ferverinfo~", "WHOAM\u0130", "net u\u017fer", "%C5%BFerverinfo~", "whoam%C4%B0", "%", "%4", "%zz", ",", `"`, `""`, " ", "-", "\x00", "\xff", "\xc3", "\r", "#", "x", "abc", "0"}
 	var b []byte
 	for i := 0; i < lines; i++ {
 		switch r.IntN(12) {
@@ -407,12 +407,21 @@ func TestPrefilterPassesEveryRowWithALiteral(t *testing.T) {
 		{W3C(), `GET /aspnet_client\x.aspx -`, true},
 		{W3C(), `GET \aspnet_client/x.aspx -`, true},
 		{W3C(), "GET /aspnet%5Fclient/x.aspx -", true},
+		{W3C(), "GET /aspnet_client%5Cx.aspx -", true},
+		{W3C(), "GET %5caspnet_client%5cx.aspx -", true},
 		{W3C(), "GET /owa/auth/logon.aspx -", false},
 		{W3C(), "GET /x.aspx q=%51%5A", false}, // escapes of bytes no literal holds
 		{ExchangeCSV(), "a,ServerInfo~a]@ex:444/ecp/y.js,b", true},
 		{ExchangeCSV(), "a,SERVERINFO~localhost/ecp,b", true},
 		{ExchangeCSV(), "a,%53erverInfo~x,b", false}, // CSV logs are not URL-encoded
 		{ExchangeCSV(), "a,b,c", false},
+		// Rules compare as Go does, where ſ is s, the Kelvin sign k and İ i.
+		{ExchangeCSV(), "a,\u017ferverInfo~x/ecp,b", true},
+		{W3C(), "GET /x.aspx cmd=WHOAM\u0130", true},
+		{W3C(), "GET /x.aspx cmd=whoam%C4%B0", true},
+		{W3C(), "GET /x.aspx cmd=net+u\u017fer", true},
+		{W3C(), "GET /x.aspx cmd=net+u%C5%BFer", true},
+		{W3C(), "GET /\u212a.aspx -", true},
 	}
 	for _, tc := range rows {
 		for _, cs := range []int{48, 1000} {

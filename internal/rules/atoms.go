@@ -4,6 +4,8 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MinAtomLen is the shortest literal worth pre-selecting lines with; shorter ones match too much.
@@ -69,12 +71,36 @@ func (l *leaf) atoms(s Schema, kind string) []string {
 	default:
 		return nil
 	}
-	for _, a := range out {
-		if len(a) < MinAtomLen {
+	for i, a := range out {
+		out[i] = searchablePart(a)
+		if len(out[i]) < MinAtomLen {
 			return nil
 		}
 	}
 	return out
+}
+
+// searchablePart cuts an atom to its longest part a prefilter that folds ASCII case only can
+// find as written. A non-ASCII letter with other cases (é, É) may be written in any of them, and
+// in a regex U+FFFD stands for any invalid byte, so neither can be searched. (The ASCII letters
+// Unicode folds with non-ASCII runes, s ſ, k K, i İ, stay: the scanner parses every row that
+// holds ſ, K or İ.)
+func searchablePart(a string) string {
+	best, start := "", 0
+	for i := 0; i < len(a); {
+		r, size := utf8.DecodeRuneInString(a[i:])
+		if r >= utf8.RuneSelf && (r == utf8.RuneError || unicode.SimpleFold(r) != r || unicode.ToLower(r) != r || unicode.ToUpper(r) != r) {
+			if i-start > len(best) {
+				best = a[start:i]
+			}
+			start = i + size
+		}
+		i += size
+	}
+	if len(a)-start > len(best) {
+		best = a[start:]
+	}
+	return best
 }
 
 // better prefers the atom set whose shortest member is longest (fewer chance hits), then the

@@ -2,14 +2,18 @@ package rules
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -93,10 +97,14 @@ func Parse(data []byte, name string, s Schema) ([]*Rule, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s: not valid YAML: %v", name, err)}}
+		if errors.Is(err, io.EOF) {
+			return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:1: empty rule file", name)}}
+		}
+		line, msg := yamlErrorLine(err, data)
+		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:%d: not valid YAML: %s", name, line, msg)}}
 	}
 	if len(doc.Content) == 0 {
-		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s: empty rule file", name)}}
+		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:1: empty rule file", name)}}
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
@@ -133,6 +141,27 @@ func Parse(data []byte, name string, s Schema) ([]*Rule, error) {
 		}
 	}
 	return out, p.err()
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): `)
+
+// yamlErrorLine finds the line of a YAML syntax error: the one the parser names, else the first
+// line holding a byte YAML refuses (invalid UTF-8, a control character), else line 1.
+func yamlErrorLine(err error, data []byte) (int, string) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if n, convErr := strconv.Atoi(m[1]); convErr == nil && n > 0 {
+			return n, "yaml: " + msg[len(m[0]):]
+		}
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 || r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			return 1 + bytes.Count(data[:i], []byte{'\n'}), msg
+		}
+		i += size
+	}
+	return 1, msg
 }
 
 type parser struct {

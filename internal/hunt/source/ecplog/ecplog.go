@@ -58,14 +58,13 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 	if rec.Derived == nil {
 		rec.Derived = make(map[string]string, 8)
 	}
-	cmd := ""
+	cmd, found := "", false
 	for _, v := range rec.Values {
-		if c, ok := Command(v); ok {
-			cmd = c
+		if cmd, found = Command(v); found {
 			break
 		}
 	}
-	if cmd == "" {
+	if !found {
 		// No column held it (an unknown layout or broken quoting): undo CSV quoting on the raw line.
 		cmd, _ = Command(strings.ReplaceAll(string(rec.Raw), `""`, `"`))
 	}
@@ -81,7 +80,9 @@ func (Source) Derive(rec *logscan.Record, _ *source.File) {
 // Exchange doubles single quotes inside the token; the token ends at a single quote that is not
 // doubled, or at the end of the value.
 func Command(v string) (string, bool) {
-	i := strings.Index(strings.ToUpper(v), "S:CMD=")
+	// Upper-case ASCII only: strings.ToUpper changes the length of invalid UTF-8 and of some
+	// letters (ı, ȿ), and the index must hold in v.
+	i := strings.Index(upperASCII(v), "S:CMD=")
 	if i < 0 {
 		return "", false
 	}
@@ -100,6 +101,16 @@ func Command(v string) (string, bool) {
 		sb.WriteByte(c)
 	}
 	return sb.String(), true
+}
+
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b)
 }
 
 // Fill implements source.LogSource.
