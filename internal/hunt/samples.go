@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/exsweep/exsweep/internal/hunt/source"
 	"github.com/exsweep/exsweep/internal/logscan"
@@ -58,7 +59,7 @@ func sampleMatches(src source.LogSource, comp *compiled, r *rules.Rule, s rules.
 	logscan.Scan(context.Background(), bytes.NewReader(data), "sample", lo, func(rec *logscan.Record, which []int) {
 		src.Derive(rec, &file)
 		for i, cr := range comp.rules {
-			if cr != r || (which != nil && !containsIdx(which, i)) {
+			if cr != r || (which != nil && !slices.Contains(which, i)) {
 				continue
 			}
 			if r.Condition.Match(rec) {
@@ -67,13 +68,4 @@ func sampleMatches(src source.LogSource, comp *compiled, r *rules.Rule, s rules.
 		}
 	})
 	return matched
-}
-
-func containsIdx(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -102,8 +102,14 @@ func parseFieldsDirective(line []byte, d Dialect) *Header {
 			names = append(names, strings.TrimSpace(n))
 		}
 	}
+	if len(names) > maxColumns {
+		names = names[:maxColumns] // a real log has under a hundred; a hostile one is not indexed whole
+	}
 	return NewHeader(names)
 }
+
+// maxColumns bounds the columns a #Fields line may declare.
+const maxColumns = 1024
 
 // SplitFields splits a row into values. For quoted dialects it honours double quotes and doubled
 // quotes inside them; ok is false when a quote is left open (the rest of the line is then the

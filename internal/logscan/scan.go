@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,18 +33,20 @@ type Record struct {
 }
 
 // Field returns a column or derived value by lower-case name; "raw" is the whole line.
+// Derived fields and "raw" come first: a hostile #Fields line naming a column "raw" or "stem"
+// must not be able to blind the rules that read them.
 func (r *Record) Field(lower string) (string, bool) {
-	if i, ok := r.Header.Index(lower); ok {
-		if i < len(r.Values) {
-			return r.Values[i], true
-		}
-		return "", true
-	}
 	if v, ok := r.Derived[lower]; ok {
 		return v, true
 	}
 	if lower == "raw" {
 		return string(r.Raw), true
+	}
+	if i, ok := r.Header.Index(lower); ok {
+		if i < len(r.Values) {
+			return r.Values[i], true
+		}
+		return "", true
 	}
 	return "", false
 }
@@ -87,11 +90,15 @@ func (c *HeaderCache) parse(line []byte, d Dialect) *Header {
 	if h, ok := c.m[string(line)]; ok {
 		return h
 	}
-	if c.m == nil || len(c.m) > 1024 { // a hostile file cannot grow it without bound
-		c.m = map[string]*Header{}
-	}
 	h := parseFieldsDirective(line, d)
-	c.m[string(line)] = h
+	// Real headers are short and few; a hostile file's huge or endless headers are parsed but
+	// not kept, so the cache stays a few hundred KB.
+	if len(line) <= 8<<10 {
+		if c.m == nil || len(c.m) >= 64 {
+			c.m = map[string]*Header{}
+		}
+		c.m[string(line)] = h
+	}
 	return h
 }
 
@@ -316,7 +323,7 @@ func (s *scanner) candidateRules(pf *Prefilter, data []byte, ls, le int) (which 
 	s.which = s.which[:0]
 	for _, p := range s.pats {
 		for _, g := range pf.patGroups[p] {
-			if !containsInt(s.which, g) {
+			if !slices.Contains(s.which, g) {
 				s.which = append(s.which, g)
 			}
 		}
@@ -450,14 +457,6 @@ func minPos(a, b int) int {
 	return min(a, b)
 }
 
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // Prefilter selects the rows worth parsing: those holding a literal of some rule (group).
 type Prefilter struct {
@@ -481,7 +480,7 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 			pats = append(pats, p)
 			pf.patGroups = append(pf.patGroups, nil)
 		}
-		if !containsInt(pf.patGroups[i], g) {
+		if !slices.Contains(pf.patGroups[i], g) {
 			pf.patGroups[i] = append(pf.patGroups[i], g)
 		}
 	}
@@ -492,6 +491,9 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 		}
 		for _, a := range atoms {
 			add(a, g)
+			if d.Quoted && strings.Contains(a, `"`) {
+				add(strings.ReplaceAll(a, `"`, `""`), g) // inside a quoted CSV value
+			}
 			if d.URLEncoded {
 				// A path written with backslashes, both kinds of slash mixed, or %5C: sources
 				// read '\\' as '/'.
@@ -604,6 +606,9 @@ func (pf *Prefilter) nextPercent(data []byte, pos int, plus *int) int {
 		if *plus >= 0 && *plus < i {
 			return *plus
 		}
+		if i+5 < len(data) && (data[i+1] == 'u' || data[i+1] == 'U') && isHex4(data[i+2:i+6]) {
+			return i // %uXXXX: ASP.NET decodes it in query strings
+		}
 		if i+2 < len(data) {
 			hi, ok1 := unhex(data[i+1])
 			lo, ok2 := unhex(data[i+2])
@@ -621,6 +626,15 @@ func (pf *Prefilter) nextPercent(data []byte, pos int, plus *int) int {
 		pos = i + 1
 	}
 	return -1
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b[:4] {
+		if _, ok := unhex(c); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func isSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }

@@ -62,11 +62,13 @@ func (l *leaf) atoms(s Schema, kind string) []string {
 			return nil
 		}
 	case opCIDR:
-		for i, n := range l.nets {
-			if !n.IsSingleIP() {
+		for _, n := range l.nets {
+			// A single IPv4 address is written one way in logs; IPv6 has several spellings
+			// (zeros, case, mapped forms), and a network matches many strings.
+			if !n.IsSingleIP() || !n.Addr().Is4() {
 				return nil
 			}
-			out = append(out, l.values[i])
+			out = append(out, n.Addr().String())
 		}
 	default:
 		return nil

@@ -83,11 +83,35 @@ func containsFold(s, needle string) bool {
 		if c := s[i]; c != first && c != upper {
 			continue
 		}
-		if strings.EqualFold(s[i:i+n], needle) {
+		if equalFoldASCII(s[i:i+n], needle) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFoldASCII compares ignoring ASCII case only, as the docs promise and the prefilter does:
+// Unicode folding would make "ſ" equal "s", a match the literal search could not foresee.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func containsAnyFold(s string, needles []string) bool {
@@ -107,19 +131,19 @@ func (l *leaf) Match(r Record) bool {
 	switch l.op {
 	case opEquals:
 		for _, want := range l.values {
-			if strings.EqualFold(v, want) {
+			if equalFoldASCII(v, want) {
 				return true
 			}
 		}
 	case opPrefix:
 		for _, want := range l.values {
-			if len(v) >= len(want) && strings.EqualFold(v[:len(want)], want) {
+			if len(v) >= len(want) && equalFoldASCII(v[:len(want)], want) {
 				return true
 			}
 		}
 	case opSuffix:
 		for _, want := range l.values {
-			if len(v) >= len(want) && strings.EqualFold(v[len(v)-len(want):], want) {
+			if len(v) >= len(want) && equalFoldASCII(v[len(v)-len(want):], want) {
 				return true
 			}
 		}

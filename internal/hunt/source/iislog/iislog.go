@@ -3,8 +3,8 @@
 package iislog
 
 import (
-	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,7 +142,8 @@ func collapseSpaces(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// decode undoes percent-escapes once, as IIS does, keeping malformed escapes as they are.
+// decode undoes percent-escapes once, as IIS does, keeping malformed escapes as they are. In
+// queries (plusIsSpace) it also reads ASP.NET's %uXXXX escapes.
 func decode(s string, plusIsSpace bool) string {
 	if plusIsSpace {
 		s = strings.ReplaceAll(s, "+", " ")
@@ -150,16 +151,22 @@ func decode(s string, plusIsSpace bool) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
-	if d, err := url.PathUnescape(s); err == nil {
-		return d
-	}
 	var sb strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			if d, err := url.PathUnescape(s[i : i+3]); err == nil {
-				sb.WriteString(d)
-				i += 2
-				continue
+		if s[i] == '%' {
+			if plusIsSpace && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+				if r, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil {
+					sb.WriteRune(rune(r))
+					i += 5
+					continue
+				}
+			}
+			if i+2 < len(s) {
+				if b, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+					sb.WriteByte(byte(b))
+					i += 2
+					continue
+				}
 			}
 		}
 		sb.WriteByte(s[i])
