@@ -457,7 +457,6 @@ func minPos(a, b int) int {
 	return min(a, b)
 }
 
-
 // Prefilter selects the rows worth parsing: those holding a literal of some rule (group).
 type Prefilter struct {
 	m         *textsearch.Matcher
