@@ -31,7 +31,7 @@ fuzz: ## every fuzz target for FUZZTIME each (CI uses 5s)
 fuzz-long: ## every fuzz target for 5 minutes each
 	./scripts/fuzz-smoke.sh 5m
 
-bench: ## the hunt benchmark against ripgrep (writes bench/README.md figures; needs rg, ~10 GB disk)
+bench: ## the hunt benchmark against ripgrep (prints the table of bench/README.md; needs rg, ~12 GB disk)
 	./bench/hunt-logs.sh
 
 check: lint test fuzz ## what CI runs
