@@ -712,3 +712,13 @@ func TestTableEscapesClientAddressInReason(t *testing.T) {
 		}
 	}
 }
+
+func TestNoProgressBarWhenStderrIsNotATerminal(t *testing.T) {
+	code, _, stderr := run(t, "hunt", "--root", "../../examples/compromised-host", "--format", "json")
+	if code != cli.ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "\r[") {
+		t.Errorf("a progress bar was drawn on a non-terminal: %q", stderr)
+	}
+}
