@@ -722,3 +722,27 @@ func TestNoProgressBarWhenStderrIsNotATerminal(t *testing.T) {
 		t.Errorf("a progress bar was drawn on a non-terminal: %q", stderr)
 	}
 }
+
+// The example in docs/rules.md is what people copy: it must stay a valid rule whose samples
+// behave as declared.
+func TestRulesDocExampleValidates(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "```yaml\n")
+	if start < 0 {
+		t.Fatal("docs/rules.md has no yaml example")
+	}
+	body := text[start+len("```yaml\n"):]
+	body = body[:strings.Index(body, "```")]
+	path := filepath.Join(t.TempDir(), "example.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "rules", "validate", path)
+	if code != cli.ExitClean {
+		t.Fatalf("the docs example does not validate (exit %d):\n%s%s", code, stdout, stderr)
+	}
+}
