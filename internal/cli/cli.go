@@ -44,6 +44,7 @@ Usage:
   exsweep rules validate DIR|FILE     check your own rules (syntax, fields, samples)
   exsweep rules fields                the fields each source offers to rules
   exsweep rules atoms [--source KIND] print the literal strings the rules pre-select rows with
+  exsweep builds lookup BUILD         what an Exchange build is and which fixes it lacks
   exsweep version                     print the version of exsweep and of its rule pack
 
 Exit codes: 0 clean, 1 findings, 2 error, 3 clean but partial, 4 findings and partial.
@@ -71,6 +72,8 @@ func RunIO(ctx context.Context, args []string, io IO) int {
 		code, err = runHunt(ctx, args[1:], io)
 	case "rules":
 		code, err = runRules(args[1:], io)
+	case "builds":
+		code, err = runBuilds(args[1:], io)
 	case "version", "--version":
 		fmt.Fprintf(io.Stdout, "exsweep %s\n", Version)
 		if p, perr := loadPack(nil); perr == nil {

@@ -180,7 +180,7 @@ feed:
 		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file found under the root"})
 	}
 	res.Findings = col.sorted()
-	res.Stats.Suppressed = col.suppressed
+	res.Stats.Suppressed = col.suppressedRows()
 	res.Stats.RulesLoaded = len(opt.Pack.Rules)
 	res.Incidents = buildIncidents(res.Findings, col.spans)
 	res.Verdict, res.Reason = verdict(res)
@@ -405,17 +405,18 @@ const (
 
 // collector gathers findings from all workers. Per rule and client it keeps the earliest max
 // findings (by time, then place) plus the latest one, whatever order the workers deliver them
-// in, so the report is the same on every run and long activity still shows where it ends.
+// in, so the report is the same on every run and long activity still shows where it ends. Past
+// maxFindings in all, rule and client pairs not yet seen are only counted: which pairs got in
+// before then depends on read order, so beyond the cap (a flood) the kept set may vary.
 type collector struct {
-	mu         sync.Mutex
-	since      time.Time
-	until      time.Time
-	max        int
-	kept       map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
-	latest     map[string]*finding.Finding
-	findings   []finding.Finding
-	suppressed int64
-	spans      map[string]*span // rule|client -> every row's time span and count, kept or not
+	mu       sync.Mutex
+	since    time.Time
+	until    time.Time
+	max      int
+	kept     map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
+	latest   map[string]*finding.Finding
+	findings []finding.Finding
+	spans    map[string]*span // rule|client -> every row's time span and count, kept or not
 }
 
 type span struct {
@@ -447,35 +448,54 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	sp.first = minTime(sp.first, f.Time)
 	sp.last = maxTime(sp.last, f.Time)
 	h := c.kept[key]
+	full := len(c.findings)+len(c.latest) >= maxFindings
 	if h == nil {
+		if full {
+			return // counted in its span; beyond the global cap new pairs are not kept
+		}
 		h = &keptHeap{all: &c.findings}
 		c.kept[key] = h
 	}
-	if h.Len() < c.max && len(c.findings) < maxFindings {
+	if h.Len() < c.max && !full {
 		sanitize(f, raw)
 		c.findings = append(c.findings, *f)
 		heap.Push(h, len(c.findings)-1)
 		return
 	}
-	c.suppressed++
 	if h.Len() > 0 && finding.Less(f, &c.findings[h.idx[0]]) {
 		// Earlier than the latest kept one: it takes that one's place, which moves to "latest".
-		c.keepLatest(key, c.findings[h.idx[0]])
+		c.keepLatest(key, c.findings[h.idx[0]], full)
 		sanitize(f, raw)
 		c.findings[h.idx[0]] = *f
 		heap.Fix(h, 0)
 		return
 	}
-	if l := c.latest[key]; l == nil || finding.Less(l, f) {
+	if l := c.latest[key]; l == nil && !full || l != nil && finding.Less(l, f) {
 		sanitize(f, raw)
-		c.keepLatest(key, *f)
+		c.keepLatest(key, *f, full)
 	}
 }
 
-func (c *collector) keepLatest(key string, f finding.Finding) {
-	if l := c.latest[key]; l == nil || finding.Less(l, &f) {
+// keepLatest keeps f as its key's latest row. A key without one gets it only below the global
+// cap; replacing an existing one never grows memory.
+func (c *collector) keepLatest(key string, f finding.Finding, full bool) {
+	l := c.latest[key]
+	if l == nil && full {
+		return
+	}
+	if l == nil || finding.Less(l, &f) {
 		c.latest[key] = &f
 	}
+}
+
+// suppressedRows is how many rows matched but are not in the output: all rows counted in the
+// spans, less those kept.
+func (c *collector) suppressedRows() int64 {
+	var total int64
+	for _, sp := range c.spans {
+		total += int64(sp.count)
+	}
+	return total - int64(len(c.findings)+len(c.latest))
 }
 
 // sanitize escapes what the attacker wrote (invalid UTF-8, control characters) in every text

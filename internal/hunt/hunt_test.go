@@ -685,8 +685,9 @@ func TestMaxRowsPerRuleClient(t *testing.T) {
 	if got := last7.Format(time.TimeOnly); got != "10:30:00" {
 		t.Errorf("latest kept row of .7 is %s, want 10:30:00", got)
 	}
-	if res.Stats.Suppressed != 5 {
-		t.Errorf("suppressed %d, want 5 (4 repeats of .7, 1 of .8)", res.Stats.Suppressed)
+	// Suppressed counts rows matched but not in the output: .7 had 6 rows and shows 3, .8 shows all 3.
+	if res.Stats.Suppressed != 3 {
+		t.Errorf("suppressed %d, want 3 (rows of .7 neither among the earliest 2 nor the latest)", res.Stats.Suppressed)
 	}
 	if len(res.Incidents) != 2 {
 		t.Fatalf("incidents %+v", res.Incidents)
@@ -717,8 +718,9 @@ func TestMaxRowsKeepsTheEarliestRow(t *testing.T) {
 		"inetpub/logs/LogFiles/W3SVC2/u_ex210303.log": iisLog("2021-03-03 08:00:00 POST /ecp/y.js - 198.51.100.7 500"),
 	})
 	res := hunt(t, Options{Root: root, MaxRowsPerRuleClient: 1, Workers: 1})
-	if len(res.Incidents) != 1 || res.Stats.Suppressed != 1 {
-		t.Fatalf("incidents %+v, suppressed %d", res.Incidents, res.Stats.Suppressed)
+	// With a cap of 1 the earliest row is kept and the latest is shown beside it: nothing hidden.
+	if len(res.Incidents) != 1 || res.Stats.Suppressed != 0 || len(res.Findings) != 2 {
+		t.Fatalf("incidents %+v, findings %d, suppressed %d", res.Incidents, len(res.Findings), res.Stats.Suppressed)
 	}
 	inc := res.Incidents[0]
 	if got := inc.LastSeen.Format(time.TimeOnly); got != "23:50:00" {

@@ -2,10 +2,12 @@ package hunt
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt/source"
@@ -93,5 +95,25 @@ func TestFileShrinkingWhileReadIsPartial(t *testing.T) {
 	}
 	if len(fs) != 1 {
 		t.Errorf("the rows still there must be read: %d findings", len(fs))
+	}
+}
+
+// A flood of distinct clients (a scanner, or a forged log) must not grow the kept findings past
+// the global cap, and every row matched but not shown is counted.
+func TestGlobalCapBoundsFindings(t *testing.T) {
+	col := newCollector(Options{})
+	base := time.Date(2021, 3, 3, 0, 0, 0, 0, time.UTC)
+	const rows = maxFindings + 5000
+	for i := 0; i < rows; i++ {
+		f := finding.Finding{RuleID: "R", Time: base.Add(time.Duration(i) * time.Second),
+			ClientIP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)}
+		col.add(&f, []byte("row"))
+	}
+	out := col.sorted()
+	if len(out) > maxFindings {
+		t.Errorf("%d findings kept, cap %d", len(out), maxFindings)
+	}
+	if got := col.suppressedRows(); got != int64(rows-len(out)) {
+		t.Errorf("suppressed %d, want %d (rows matched minus rows shown)", got, rows-len(out))
 	}
 }

@@ -201,25 +201,16 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 	}
 	// A finding without a usable client (the back end's own log of a forged request, an OAB
 	// write) belongs to the attack it is part of: the incident with an attempt or a compromise
-	// whose nearest row is closest in time, within attachWindow. Probe-only and suspicious-only
+	// whose time span is closest, within attachWindow (inside the span counts as 0). Probe-only and suspicious-only
 	// incidents (a scanner, a script) never absorb it.
-	type anchor struct {
-		g     *group
-		times []time.Time // sorted times of the group's members
-	}
+	type anchor struct{ g *group }
 	var anchors []anchor
 	for _, g := range groups {
-		serious := false
-		var ts []time.Time
 		for _, m := range g.members {
 			if fs[m].Supports.Verdict() >= finding.Attempted {
-				serious = true
+				anchors = append(anchors, anchor{g})
+				break
 			}
-			ts = append(ts, fs[m].Time)
-		}
-		if serious {
-			sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
-			anchors = append(anchors, anchor{g, ts})
 		}
 	}
 	var lonely []*group
@@ -228,7 +219,7 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		var best *group
 		var bestD time.Duration
 		for _, a := range anchors {
-			d := nearest(a.times, f.Time)
+			d := distance(f.Time, a.g.first, a.g.last) // inside the attack's span: 0
 			if d <= attachWindow && (best == nil || d < bestD) {
 				best, bestD = a.g, d
 			}
@@ -320,19 +311,6 @@ func summary(inc *finding.Incident, worst *finding.Finding) string {
 		s += fmt.Sprintf(" and %d more rule(s)", n-1)
 	}
 	return fmt.Sprintf("%s; %d row(s) from %s", s, inc.Findings, who)
-}
-
-// nearest is the distance from t to the closest of the sorted times.
-func nearest(ts []time.Time, t time.Time) time.Duration {
-	i := sort.Search(len(ts), func(i int) bool { return !ts[i].Before(t) })
-	best := time.Duration(1<<63 - 1)
-	if i < len(ts) {
-		best = ts[i].Sub(t)
-	}
-	if i > 0 {
-		best = min(best, t.Sub(ts[i-1]))
-	}
-	return best
 }
 
 func distance(t, a, b time.Time) time.Duration {

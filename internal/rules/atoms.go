@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"regexp/syntax"
 	"sort"
 	"strings"
@@ -68,7 +69,9 @@ func (l *leaf) atoms(s Schema, kind string) []string {
 			if !n.IsSingleIP() || !n.Addr().Is4() {
 				return nil
 			}
-			out = append(out, n.Addr().String())
+			a4 := n.Addr().As4()
+			// The dotted form, and the hex spelling of its IPv4-mapped IPv6 form.
+			out = append(out, n.Addr().String(), fmt.Sprintf("::ffff:%x:%x", uint16(a4[0])<<8|uint16(a4[1]), uint16(a4[2])<<8|uint16(a4[3])))
 		}
 	default:
 		return nil

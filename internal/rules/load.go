@@ -104,9 +104,13 @@ func Parse(data []byte, name string, s Schema) ([]*Rule, error) {
 		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:%d: not valid YAML: %s", name, line, msg)}}
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		// Rules in a second document would be silently ignored: say so instead.
-		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:%d: a rule file holds one YAML document (found another after ---)", name, max(extra.Line, 1))}}
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		// Rules in a second document, well-formed or not, would be silently ignored: say so.
+		line := max(extra.Line, 1)
+		if err != nil {
+			line, _ = yamlErrorLine(err, data)
+		}
+		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:%d: a rule file holds one YAML document (found another after ---)", name, line)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &LoadError{Problems: []string{fmt.Sprintf("%s:1: empty rule file", name)}}

@@ -147,3 +147,27 @@ func TestRegexAtomsAreRequired(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRejectsASecondDocument(t *testing.T) {
+	valid := "schema: 1\nrules: []\n"
+	for name, extra := range map[string]string{
+		"well-formed": "---\nschema: 1\nrules: []\n",
+		"broken":      "---\nrules: [\n",
+	} {
+		_, err := Parse([]byte(valid+extra), "f.yaml", Schema{})
+		if err == nil || !strings.Contains(err.Error(), "one YAML document") {
+			t.Errorf("%s second document: err %v, want a one-document error", name, err)
+		}
+	}
+}
+
+func TestCIDRLiteralsIncludeTheMappedHexSpelling(t *testing.T) {
+	l, _ := newLeaf("ip", opCIDR, []string{"103.77.192.219"})
+	got := l.atoms(Schema{"s": {{Name: "ip", Literal: true}}}, "s")
+	if !slices.Contains(got, "103.77.192.219") || !slices.Contains(got, "::ffff:674d:c0db") {
+		t.Errorf("cidr literals %q", got)
+	}
+	if !l.Match(fields{"ip": "::ffff:674d:c0db"}) {
+		t.Error("the hex mapped form must match the address")
+	}
+}
