@@ -203,12 +203,11 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 	// write) belongs to the attack it is part of: the incident with an attempt or a compromise
 	// whose time span is closest, within attachWindow (inside the span counts as 0). Probe-only and suspicious-only
 	// incidents (a scanner, a script) never absorb it.
-	type anchor struct{ g *group }
-	var anchors []anchor
+	var anchors []*group
 	for _, g := range groups {
 		for _, m := range g.members {
 			if fs[m].Supports.Verdict() >= finding.Attempted {
-				anchors = append(anchors, anchor{g})
+				anchors = append(anchors, g)
 				break
 			}
 		}
@@ -219,9 +218,9 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		var best *group
 		var bestD time.Duration
 		for _, a := range anchors {
-			d := distance(f.Time, a.g.first, a.g.last) // inside the attack's span: 0
+			d := distance(f.Time, a.first, a.last) // inside the attack's span: 0
 			if d <= attachWindow && (best == nil || d < bestD) {
-				best, bestD = a.g, d
+				best, bestD = a, d
 			}
 		}
 		if best == nil {
