@@ -16,7 +16,6 @@ import (
 	"io"
 	"regexp"
 	"sort"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -109,21 +108,14 @@ type Catalog struct {
 	byBuild   map[Version]*Entry
 }
 
-var (
-	defaultOnce sync.Once
-	defaultCat  *Catalog
-	defaultErr  error
-)
-
-// Default returns the embedded catalog.
+// Default returns the embedded catalog, parsed anew on each call (a few milliseconds; callers
+// keep it): no package-level cache.
 func Default() (*Catalog, error) {
-	defaultOnce.Do(func() {
-		defaultCat, defaultErr = Load(bytes.NewReader(embedded))
-		if defaultErr != nil {
-			defaultErr = fmt.Errorf("built-in build catalog: %w", defaultErr)
-		}
-	})
-	return defaultCat, defaultErr
+	c, err := Load(bytes.NewReader(embedded))
+	if err != nil {
+		return nil, fmt.Errorf("built-in build catalog: %w", err)
+	}
+	return c, nil
 }
 
 // Load reads and validates a catalog file (YAML, or JSON, which is YAML too).

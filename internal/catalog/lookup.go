@@ -193,6 +193,19 @@ func (c *Catalog) LookupCU(v Version) (*Result, error) {
 
 func base(f *Family) Verdict { return Verdict{Family: f.Name, CVEs: f.CVEs} }
 
+// start returns the family's fixing builds for the product, or, with ok false, the unknown
+// verdict when the catalog has none (Exchange 2007 and 2010).
+func start(f *Family, product string) (out Verdict, fixes []*Fix, ok bool) {
+	out = base(f)
+	fixes = f.fixesFor(product)
+	if len(fixes) == 0 {
+		out.Status, out.Reason = Unknown, ReasonNoProductData
+		out.Why = fmt.Sprintf("the catalog has no %s fix data for %s", f.Name, ProductName(product))
+		return out, nil, false
+	}
+	return out, fixes, true
+}
+
 func installOf(fx *Fix, upgrade bool) *Install {
 	return &Install{Name: fx.Name, Update: fx.Update, KB: fx.KB, Build: fx.high().String(), CUUpgradeFirst: upgrade, CU: cuIf(upgrade, fx.CU)}
 }
@@ -212,11 +225,8 @@ func cuIf(b bool, s string) string {
 //
 // Where two sources disagree on a fixing build, builds between the two are unknown.
 func decide(f *Family, product string, v Version, cu string) Verdict {
-	out := base(f)
-	fixes := f.fixesFor(product)
-	if len(fixes) == 0 {
-		out.Status, out.Reason = Unknown, ReasonNoProductData
-		out.Why = fmt.Sprintf("the catalog has no %s fix data for %s", f.Name, ProductName(product))
+	out, fixes, ok := start(f, product)
+	if !ok {
 		return out
 	}
 	newest := fixes[len(fixes)-1]
@@ -261,11 +271,8 @@ func decide(f *Family, product string, v Version, cu string) Verdict {
 //   - the CU got the fix by a security update: unknown, the SU level decides;
 //   - the CU never got the fix (and is older than the newest that did): vulnerable.
 func decideCU(f *Family, product string, v Version, cu string) Verdict {
-	out := base(f)
-	fixes := f.fixesFor(product)
-	if len(fixes) == 0 {
-		out.Status, out.Reason = Unknown, ReasonNoProductData
-		out.Why = fmt.Sprintf("the catalog has no %s fix data for %s", f.Name, ProductName(product))
+	out, fixes, ok := start(f, product)
+	if !ok {
 		return out
 	}
 	newest := fixes[len(fixes)-1]

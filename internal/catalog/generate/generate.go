@@ -25,12 +25,14 @@ const (
 	ExtraCSV = "exchange-builds-extra.csv"
 )
 
-// Version and Changelog of the catalog this generator writes by default. Bump both together.
+// Version and changelog of the catalog this generator writes by default. Bump both together.
 const Version = "2026.11.24"
 
-// Changelog lines, newest first.
-var Changelog = []string{
-	"2026.11.24: first catalog: every build of Microsoft's table (Exchange 2007 to SE, to Aug26SU) plus older interim SUs; fix families ProxyLogon, ProxyShell, ProxyToken, ProxyNotShell, OWASSRF",
+// changelog lines, newest first.
+func changelog() []string {
+	return []string{
+		"2026.11.24: first catalog: every build of Microsoft's table (Exchange 2007 to SE, to Aug26SU) plus older interim SUs; fix families ProxyLogon, ProxyShell, ProxyToken, ProxyNotShell, OWASSRF",
+	}
 }
 
 // family is the hand-kept part of a fix family: which CVEs, and the month of the security update
@@ -40,30 +42,36 @@ type family struct {
 	cves              []string
 }
 
-var families = []family{
-	{"ProxyLogon", "2021-03", "pre-authentication SSRF to remote code execution; first fixed by the March 2021 security updates (KB5000871 and the per-CU builds released in the following days); 2016 CU20 and 2019 CU9 shipped with the fix",
-		[]string{"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065", "CVE-2021-26412", "CVE-2021-27078", "CVE-2021-26854"}},
-	{"ProxyShell", "2021-05", "CVE-2021-34473 and CVE-2021-34523 were fixed in April 2021 (KB5001779), CVE-2021-31207 in May 2021 (KB5003435): the family counts as fixed only from the May 2021 level",
-		[]string{"CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207"}},
-	{"ProxyToken", "2021-07", "ECP authentication bypass; fixed by the July 2021 security updates",
-		[]string{"CVE-2021-33766"}},
-	{"ProxyNotShell", "2022-11", "SSRF plus PowerShell remote code execution (authenticated); fixed by the November 2022 security updates (KB5019758)",
-		[]string{"CVE-2022-41040", "CVE-2022-41082"}},
-	{"OWASSRF", "2022-11", "OWA route to the ProxyNotShell PowerShell endpoint; fixed by the November 2022 security updates",
-		[]string{"CVE-2022-41080"}},
+func families() []family {
+	return []family{
+		{"ProxyLogon", "2021-03", "pre-authentication SSRF to remote code execution; first fixed by the March 2021 security updates (KB5000871 and the per-CU builds released in the following days); 2016 CU20 and 2019 CU9 shipped with the fix",
+			[]string{"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065", "CVE-2021-26412", "CVE-2021-27078", "CVE-2021-26854"}},
+		{"ProxyShell", "2021-05", "CVE-2021-34473 and CVE-2021-34523 were fixed in April 2021 (KB5001779), CVE-2021-31207 in May 2021 (KB5003435): the family counts as fixed only from the May 2021 level",
+			[]string{"CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207"}},
+		{"ProxyToken", "2021-07", "ECP authentication bypass; fixed by the July 2021 security updates",
+			[]string{"CVE-2021-33766"}},
+		{"ProxyNotShell", "2022-11", "SSRF plus PowerShell remote code execution (authenticated); fixed by the November 2022 security updates (KB5019758)",
+			[]string{"CVE-2022-41040", "CVE-2022-41082"}},
+		{"OWASSRF", "2022-11", "OWA route to the ProxyNotShell PowerShell endpoint; fixed by the November 2022 security updates",
+			[]string{"CVE-2022-41080"}},
+	}
 }
 
 // kbs are the KB numbers the scan spec names for whole security-update months. Entries are left
 // without a KB rather than given an invented one.
-var kbs = map[string]string{
-	"Mar21SU": "KB5000871",
-	"Apr21SU": "KB5001779",
-	"May21SU": "KB5003435",
-	"Nov22SU": "KB5019758",
+func kbs() map[string]string {
+	return map[string]string{
+		"Mar21SU": "KB5000871",
+		"Apr21SU": "KB5001779",
+		"May21SU": "KB5003435",
+		"Nov22SU": "KB5019758",
+	}
 }
 
 // familyProducts are the products fix families are derived for.
-var familyProducts = []string{catalog.Product2013, catalog.Product2016, catalog.Product2019, catalog.ProductSE}
+func familyProducts() []string {
+	return []string{catalog.Product2013, catalog.Product2016, catalog.Product2019, catalog.ProductSE}
+}
 
 type row struct {
 	product, name, date, build, source string
@@ -120,7 +128,7 @@ func Build(mainCSV, extraCSV io.Reader) (catalog.File, error) {
 	f := catalog.File{
 		Schema:    catalog.Schema,
 		Version:   Version,
-		Changelog: Changelog,
+		Changelog: changelog(),
 		Sources: []string{
 			"Microsoft, Exchange Server build numbers and release dates (" + MainCSV + ")",
 			"older interim builds missing from it: eightwone.com via righel/ms-exchange-version-nse, and Microsoft CSS-Exchange's build dictionary (" + ExtraCSV + ")",
@@ -134,7 +142,7 @@ func Build(mainCSV, extraCSV io.Reader) (catalog.File, error) {
 		seen[r.v] = r.name
 		f.Builds = append(f.Builds, r.e)
 	}
-	for _, fd := range families {
+	for _, fd := range families() {
 		fam, err := deriveFamily(fd, mainRows, extraRows)
 		if err != nil {
 			return catalog.File{}, err
@@ -264,7 +272,7 @@ func parseName(r *row, mainRows []*row) error {
 		}
 	}
 	if e.KB == "" && !r.extra && e.Product != catalog.Product2007 && e.Product != catalog.Product2010 {
-		e.KB = kbs[e.Update]
+		e.KB = kbs()[e.Update]
 	}
 	if r.extra && e.Update == "" && e.CU != "Preview" {
 		// Another number for a CU release of the main table (2019 CU9 reports 15.2.858.2 where its
@@ -293,7 +301,7 @@ func deriveFamily(fd family, mainRows, extraRows []*row) (catalog.Family, error)
 	if ref == "" {
 		return fam, fmt.Errorf("family %s: no security update released in %s", fd.name, fd.month)
 	}
-	for _, p := range familyProducts {
+	for _, p := range familyProducts() {
 		var cus []*row
 		for _, r := range mainRows {
 			if r.e.Product == p && r.e.Update == "" && r.e.CU != "Preview" {
