@@ -44,6 +44,8 @@ Usage:
   exsweep rules validate DIR|FILE     check your own rules (syntax, fields, samples)
   exsweep rules fields                the fields each source offers to rules
   exsweep rules atoms [--source KIND] print the literal strings the rules pre-select rows with
+  exsweep scan TARGET... [flags]      find Exchange servers on the network, their build and the fixes they lack
+  exsweep lab [flags]                 serve an emulated fleet of Exchange servers on loopback (tests, demos, training)
   exsweep builds lookup BUILD         what an Exchange build is and which fixes it lacks
   exsweep version                     print the version of exsweep and of its rule pack
 
@@ -74,6 +76,10 @@ func RunIO(ctx context.Context, args []string, io IO) int {
 		code, err = runRules(args[1:], io)
 	case "builds":
 		code, err = runBuilds(args[1:], io)
+	case "scan":
+		code, err = runScan(ctx, args[1:], io)
+	case "lab":
+		code, err = runLab(ctx, args[1:], io)
 	case "version", "--version":
 		fmt.Fprintf(io.Stdout, "exsweep %s\n", Version)
 		if p, perr := loadPack(nil); perr == nil {

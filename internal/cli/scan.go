@@ -1,0 +1,428 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/report"
+	"github.com/exsweep/exsweep/internal/scan"
+	"github.com/exsweep/exsweep/internal/scan/target"
+	"github.com/exsweep/exsweep/internal/scan/wire"
+)
+
+type scanFlags struct {
+	input, exclude, excludeFile, ports, format, out, resume, catalog, color string
+	active, quiet                                                           bool
+	concurrency, retries                                                    int
+	rate                                                                    float64
+	hostTimeout, connect, tlsT, headers, body                               time.Duration
+	maxBody                                                                 int64
+}
+
+const scanUsage = `usage: exsweep scan [flags] [TARGET...]
+
+TARGET is a host name, an IPv4 or IPv6 address, a CIDR range, host:port, or a URL
+(https://mail.example.org:8443). Targets also come from -i FILE (one per line, # comments)
+or from stdin when it is not a terminal. Only the GET requests listed in docs/scan.md are sent;
+--active adds the safe checks (still GET only, nothing is exploited).
+
+Exit codes: 0 nothing vulnerable found, 1 a vulnerable Exchange server found, 2 error,
+3/4 like 0/1 but the scan was interrupted (continue it with --resume).
+`
+
+func runScan(ctx context.Context, args []string, std IO) (int, error) {
+	var f scanFlags
+	def := wire.DefaultLimits()
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	fs.Usage = func() { fmt.Fprint(std.Stderr, scanUsage+"\nFlags:\n"); fs.PrintDefaults() }
+	fs.StringVar(&f.input, "i", "", "read targets from this file (- for stdin)")
+	fs.StringVar(&f.exclude, "exclude", "", "addresses and CIDR ranges never to touch, comma-separated")
+	fs.StringVar(&f.excludeFile, "exclude-file", "", "a file of addresses and CIDR ranges never to touch, one per line")
+	fs.StringVar(&f.ports, "p", "443", "ports for targets that do not name one, comma-separated (80 and 8080 are HTTP, others HTTPS)")
+	fs.BoolVar(&f.active, "active", false, "also run the active safe checks (ProxyLogon and ProxyShell SSRF, mitigation probes): GET only")
+	fs.StringVar(&f.format, "format", "", "output: table, jsonl or csv (default: table on a terminal, jsonl otherwise)")
+	fs.StringVar(&f.out, "out", "", "write the output to this file instead of stdout")
+	fs.StringVar(&f.resume, "resume", "", "continue the scan whose JSON lines are in this file: finished targets are skipped, new lines are appended to it")
+	fs.StringVar(&f.catalog, "catalog", "", "read this build catalog instead of the built-in one (same schema)")
+	fs.StringVar(&f.color, "color", "auto", "colour the table: auto, always, never")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar and no summary on stderr")
+	fs.IntVar(&f.concurrency, "concurrency", 256, "hosts scanned at once")
+	fs.Float64Var(&f.rate, "rate", 1000, "requests per second over the whole scan (0 = no limit)")
+	fs.IntVar(&f.retries, "retries", 2, "retries of a connection after a transient local failure (out of sockets); timeouts are never retried")
+	fs.DurationVar(&f.hostTimeout, "timeout", 30*time.Second, "deadline for a whole host, every request included")
+	fs.DurationVar(&f.connect, "connect-timeout", def.Connect, "deadline for a TCP connection (and a DNS lookup)")
+	fs.DurationVar(&f.tlsT, "tls-timeout", def.TLS, "deadline for a TLS handshake")
+	fs.DurationVar(&f.headers, "header-timeout", def.Headers, "deadline from a request sent to the end of the response header")
+	fs.DurationVar(&f.body, "body-timeout", def.Body, "deadline for reading a response body")
+	fs.Int64Var(&f.maxBody, "max-body", def.MaxBody, "bytes of a response body read (the rest is not read)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return ExitError, err
+	}
+	if f.concurrency < 1 || f.concurrency > 65536 {
+		return ExitError, usageError{fmt.Sprintf("--concurrency %d: want 1 to 65536", f.concurrency)}
+	}
+	for _, d := range []time.Duration{f.hostTimeout, f.connect, f.tlsT, f.headers, f.body} {
+		if d <= 0 {
+			return ExitError, usageError{"timeouts must be positive"}
+		}
+	}
+	if f.maxBody < 1024 {
+		return ExitError, usageError{"--max-body: want at least 1024 bytes"}
+	}
+	ports, err := parsePorts(f.ports)
+	if err != nil {
+		return ExitError, err
+	}
+	excl, err := exclusions(f.exclude, f.excludeFile)
+	if err != nil {
+		return ExitError, err
+	}
+	cat, err := loadCatalog(f.catalog)
+	if err != nil {
+		return ExitError, err
+	}
+	format := f.format
+	if f.resume != "" {
+		if format != "" && format != "jsonl" {
+			return ExitError, usageError{"--resume continues a JSON-lines scan: --format must be jsonl"}
+		}
+		if f.out != "" && f.out != f.resume {
+			return ExitError, usageError{"--resume FILE appends to FILE: leave out --out"}
+		}
+		format = "jsonl"
+	}
+	if format == "" {
+		format = "jsonl"
+		if f.out == "" && isTerminal(std.Stdout) {
+			format = "table"
+		}
+	}
+	families := make([]string, 0, len(cat.Families))
+	for _, fam := range cat.Families {
+		families = append(families, fam.Name)
+	}
+
+	opt := target.Options{Ports: ports, Exclude: excl}
+	targets, total, counter, err := scanTargets(pos, f.input, std, opt)
+	if err != nil {
+		return ExitError, err
+	}
+
+	// Resume: skip what the file holds, truncate a line cut short, append.
+	var done map[string]bool
+	var out io.Writer = std.Stdout
+	if f.resume != "" {
+		file, err := os.OpenFile(f.resume, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return ExitError, err
+		}
+		defer file.Close()
+		var good int64
+		done, good, err = scan.Finished(file, f.resume)
+		if err != nil {
+			return ExitError, err
+		}
+		if err := file.Truncate(good); err != nil {
+			return ExitError, err
+		}
+		if _, err := file.Seek(good, 0); err != nil {
+			return ExitError, err
+		}
+		out = file
+		if !f.quiet {
+			fmt.Fprintf(std.Stderr, "resuming: %d targets already done in %s\n", len(done), f.resume)
+		}
+	} else if f.out != "" {
+		file, err := os.Create(f.out)
+		if err != nil {
+			return ExitError, err
+		}
+		defer file.Close()
+		out = file
+	}
+	color := f.color == "always" || (f.color == "auto" && out == std.Stdout && isTerminal(std.Stdout) && std.Getenv("NO_COLOR") == "")
+	w, err := report.NewScanWriter(out, format, families, color)
+	if err != nil {
+		return ExitError, usageError{err.Error()}
+	}
+
+	sc, err := scan.New(scan.Options{
+		Limits:      wire.Limits{Connect: f.connect, TLS: f.tlsT, Headers: f.headers, Body: f.body, MaxHeader: def.MaxHeader, MaxBody: f.maxBody},
+		HostTimeout: f.hostTimeout, Concurrency: f.concurrency, Rate: f.rate, Retries: f.retries,
+		Active: f.active, Exclude: excl, Catalog: cat, UserAgent: "exsweep/" + Version + " (+https://github.com/exsweep/exsweep)",
+	})
+	if err != nil {
+		return ExitError, err
+	}
+
+	tally := report.NewScanTally(families)
+	var bar *scanBar
+	if !f.quiet && isTerminal(std.Stderr) {
+		bar = &scanBar{w: std.Stderr, start: time.Now(), total: total}
+	}
+	skipped := 0
+	var badCount int
+	var werr error
+	var vulnerableFound bool
+	start := time.Now()
+	seen := 0
+	filtered := func(yield func(target.Target, error) bool) {
+		for t, err := range targets {
+			seen++
+			if err == nil && done[t.Key()] {
+				skipped++
+				continue
+			}
+			if !yield(t, err) {
+				return
+			}
+		}
+	}
+	runErr := sc.Run(ctx, filtered, func(h finding.ScanHost) {
+		tally.Add(&h)
+		if h.Status == finding.ScanExchange {
+			for _, fam := range h.Families {
+				if fam.Status == finding.FixVulnerable || fam.Status == finding.FixMitigated {
+					vulnerableFound = true
+				}
+			}
+		}
+		if werr == nil {
+			werr = w.Host(&h)
+		}
+		if bar != nil {
+			bar.add()
+		}
+	}, func(err error) {
+		badCount++
+		if !f.quiet {
+			fmt.Fprintf(std.Stderr, "exsweep scan: %v\n", err)
+		}
+	})
+	if bar != nil {
+		bar.finish()
+	}
+	if seen == 0 && counter() == 0 && ctx.Err() == nil {
+		return ExitError, usageError{"no targets: the list was empty"}
+	}
+	sum := tally.Summary()
+	sum.Duration = time.Since(start).Seconds()
+	sum.BadTokens = badCount
+	sum.Excluded = counter()
+	if err := w.Close(sum); err != nil && werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return ExitError, werr
+	}
+	if !f.quiet && format != "table" {
+		if skipped > 0 {
+			fmt.Fprintf(std.Stderr, "%d targets skipped: already in %s\n", skipped, f.resume)
+		}
+		report.ScanSummaryText(std.Stderr, sum)
+	}
+	interrupted := runErr != nil && errors.Is(runErr, context.Canceled) || ctx.Err() != nil
+	switch {
+	case interrupted && vulnerableFound:
+		fmt.Fprintln(std.Stderr, "exsweep scan: interrupted; continue with --resume and the JSON-lines output")
+		return ExitPartialFindings, nil
+	case interrupted:
+		fmt.Fprintln(std.Stderr, "exsweep scan: interrupted; continue with --resume and the JSON-lines output")
+		return ExitPartialClean, nil
+	case vulnerableFound:
+		return ExitFindings, nil
+	}
+	return ExitClean, nil
+}
+
+// parseInterleaved lets flags come before or after the targets.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func parsePorts(s string) ([]uint16, error) {
+	var out []uint16
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		n, err := strconv.ParseUint(p, 10, 16)
+		if err != nil || n == 0 {
+			return nil, usageError{fmt.Sprintf("-p: %q is not a port (1-65535)", p)}
+		}
+		out = append(out, uint16(n))
+	}
+	return out, nil
+}
+
+func exclusions(list, file string) (*target.Exclusions, error) {
+	var items []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			items = append(items, s)
+		}
+	}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--exclude-file: %w", err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if i := strings.IndexByte(line, '#'); i >= 0 {
+				line = line[:i]
+			}
+			for _, s := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+				items = append(items, s)
+			}
+		}
+	}
+	e, err := target.ParseExclusions(items)
+	if err != nil {
+		return nil, usageError{"--exclude: " + err.Error()}
+	}
+	return e, nil
+}
+
+// scanTargets chains the command-line targets and the list (file or stdin). total is the number
+// of targets when it can be known up front (0 when the list is stdin); excluded counts the
+// addresses the exclusion list skipped.
+func scanTargets(args []string, input string, std IO, opt target.Options) (iter.Seq2[target.Target, error], uint64, func() uint64, error) {
+	var total uint64
+	for _, a := range args {
+		if s, err := target.Parse(a, opt); err == nil {
+			total += s.Count()
+		}
+	}
+	var reader *target.Reader
+	var closer func()
+	switch {
+	case input == "-" || (input == "" && len(args) == 0 && !stdinIsTerminal(std.Stdin)):
+		reader = target.NewReader(std.Stdin, "stdin", opt)
+		total = 0
+	case input != "":
+		fh, err := os.Open(input)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		n, err := target.Count(fh, opt)
+		if err != nil {
+			fh.Close()
+			return nil, 0, nil, fmt.Errorf("%s: %w", input, err)
+		}
+		total += n
+		if _, err := fh.Seek(0, 0); err != nil {
+			fh.Close()
+			return nil, 0, nil, err
+		}
+		reader = target.NewReader(fh, input, opt)
+		closer = func() { fh.Close() }
+	case len(args) == 0:
+		return nil, 0, nil, usageError{"no targets: name them, or give -i FILE (see -h)"}
+	}
+	argsReader := target.NewArgsReader(args, opt)
+	seq := func(yield func(target.Target, error) bool) {
+		if closer != nil {
+			defer closer()
+		}
+		for t, err := range argsReader.All() {
+			if !yield(t, err) {
+				return
+			}
+		}
+		if reader != nil {
+			for t, err := range reader.All() {
+				if !yield(t, err) {
+					return
+				}
+			}
+		}
+	}
+	excluded := func() uint64 {
+		n := argsReader.Excluded()
+		if reader != nil {
+			n += reader.Excluded()
+		}
+		return n
+	}
+	return seq, total, excluded, nil
+}
+
+// scanBar draws hosts done of total, the rate and the time left, at most ten times a second.
+type scanBar struct {
+	w     io.Writer
+	mu    sync.Mutex
+	start time.Time
+	last  time.Time
+	total uint64
+	done  uint64
+	drawn bool
+}
+
+func (b *scanBar) add() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done++
+	if now := time.Now(); now.Sub(b.last) >= 100*time.Millisecond {
+		b.last = now
+		b.draw(now)
+	}
+}
+
+func (b *scanBar) draw(now time.Time) {
+	elapsed := now.Sub(b.start).Seconds()
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(b.done) / elapsed
+	}
+	if b.total == 0 || b.done > b.total {
+		fmt.Fprintf(b.w, "\r%d hosts, %.0f hosts/s   ", b.done, rate)
+	} else {
+		const width = 28
+		frac := float64(b.done) / float64(b.total)
+		filled := int(frac * width)
+		eta := "--"
+		if rate > 0 {
+			eta = time.Duration(float64(b.total-b.done) / rate * float64(time.Second)).Round(time.Second).String()
+		}
+		fmt.Fprintf(b.w, "\r[%s%s] %d/%d hosts, %.0f hosts/s, ETA %s   ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), b.done, b.total, rate, eta)
+	}
+	b.drawn = true
+}
+
+func (b *scanBar) finish() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.drawn {
+		b.draw(time.Now())
+		fmt.Fprintln(b.w)
+	}
+}
+
+// stdinIsTerminal: with no target on the command line, a terminal on stdin means the user forgot
+// the targets, while a pipe is the list.
+func stdinIsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

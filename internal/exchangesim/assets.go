@@ -1,0 +1,129 @@
+package exchangesim
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+)
+
+// assets are what every host of a fleet shares, built once at Start so that a host costs a few
+// hundred bytes: the certificate, the pages by version, the gzip bomb.
+type assets struct {
+	tls   *tls.Config       // nil when no host speaks TLS
+	pages map[string][]byte // by kind and version; written during Start only
+	bomb  *gzipBomb         // nil when no host is a gzip bomb
+}
+
+// certDomain is the parent of every name in the certificate: .test is reserved (RFC 2606), so
+// none of them can ever resolve to a real server.
+const certDomain = ".lab.exsweep.test"
+
+func newAssets(hosts []Host) (*assets, error) {
+	a := &assets{pages: map[string][]byte{}}
+	names := map[string]bool{"mail" + certDomain: true}
+	anyTLS := false
+	for _, h := range hosts {
+		if h.TLS {
+			anyTLS = true
+		}
+		if h.Profile.Hostile == HostileGzipBomb {
+			if a.bomb == nil {
+				var err error
+				if a.bomb, err = newGzipBomb(bombChunk, bombChunks); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if n := dnsLabel(serverName(h.Profile)); n != "" {
+			names[n+certDomain] = true
+		}
+	}
+	if anyTLS {
+		list := make([]string, 0, len(names))
+		for n := range names {
+			list = append(list, n)
+		}
+		sort.Strings(list)
+		cert, err := selfSigned(list)
+		if err != nil {
+			return nil, err
+		}
+		a.tls = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	return a, nil
+}
+
+// page returns the shared page under key, making it on first use.
+func (a *assets) page(key string, make func() []byte) []byte {
+	if p, ok := a.pages[key]; ok {
+		return p
+	}
+	p := make()
+	a.pages[key] = p
+	return p
+}
+
+// serverName is the NetBIOS name a host answers with.
+func serverName(p Profile) string {
+	switch {
+	case p.Server != "":
+		return p.Server
+	case p.Kind == KindOnline:
+		return ""
+	case p.Kind == KindExchange:
+		return "EX01"
+	}
+	return ""
+}
+
+// dnsLabel lower-cases a NetBIOS name and drops what a DNS label cannot hold.
+func dnsLabel(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' {
+			b.WriteRune(c)
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// selfSigned makes an ECDSA P-256 certificate for names, valid from an hour ago (clock skew) for
+// thirty days.
+func selfSigned(names []string) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("certificate key: %w", err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "mail" + certDomain, Organization: []string{"exsweep lab (emulated Exchange, loopback only)"}},
+		DNSNames:              names,
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(30 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("certificate: %w", err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
+}

@@ -1,0 +1,333 @@
+// Package scan finds Exchange servers on the network, reads their exact build from the most
+// precise signal they give, and decides for each fix family (ProxyLogon, ProxyShell, ...) whether
+// the server is vulnerable, vulnerable but mitigated, fixed, or unknown with a reason. It never
+// exploits: the only requests it can send are listed by Requests, all GET without a body.
+//
+// A scan is a bounded pool of workers, one host each; a host is one connection reused for a short
+// ladder of requests (cheapest first, stop when the build is exact), with a deadline on every
+// phase and on the whole host, so that a fleet of hostile servers costs at most the sum of its
+// deadlines.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/exsweep/exsweep/internal/catalog"
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/scan/target"
+	"github.com/exsweep/exsweep/internal/scan/wire"
+)
+
+// Resolver looks up host names (net.DefaultResolver satisfies it; tests map names to loopback).
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// Options configure a scan. The defaults are documented in docs/scan.md.
+type Options struct {
+	Limits      wire.Limits
+	HostTimeout time.Duration // the whole host, every request included (default 30 s)
+	Concurrency int           // hosts scanned at once (default 256)
+	Rate        float64       // requests per second over the whole scan; 0 = no limit
+	Retries     int           // retries of a connection after a transient local failure (default 2)
+	Active      bool          // also send the active safe checks
+	Exclude     *target.Exclusions
+	Resolver    Resolver
+	Catalog     *catalog.Catalog
+	UserAgent   string
+	// DialContext replaces the system dialer (tests count connections with it).
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Scanner scans hosts. It is safe for concurrent use.
+type Scanner struct {
+	opts    Options
+	dialer  *wire.Dialer
+	limiter *rate.Limiter
+}
+
+// New checks the options and fills the defaults.
+func New(o Options) (*Scanner, error) {
+	if o.Catalog == nil {
+		return nil, errors.New("scan: no build catalog")
+	}
+	if o.HostTimeout <= 0 {
+		o.HostTimeout = 30 * time.Second
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 256
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	} else if o.Retries == 0 {
+		o.Retries = 2
+	}
+	if o.Rate < 0 {
+		return nil, fmt.Errorf("scan: rate %v: want 0 (no limit) or more", o.Rate)
+	}
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "exsweep (+https://github.com/exsweep/exsweep)"
+	}
+	s := &Scanner{opts: o, dialer: &wire.Dialer{Limits: o.Limits, DialContext: o.DialContext}}
+	if o.Rate > 0 {
+		burst := int(o.Rate / 10)
+		if burst < 1 {
+			burst = 1
+		}
+		s.limiter = rate.NewLimiter(rate.Limit(o.Rate), burst)
+	}
+	return s, nil
+}
+
+// Run scans every target the sequence yields, o.Concurrency at a time, and calls emit with each
+// host's result as it finishes (from one goroutine at a time). A bad target is passed to bad and
+// the scan goes on. Run returns when every started host has finished; when ctx is cancelled it
+// starts no new host and the hosts under way end at their next read.
+func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, error], emit func(finding.ScanHost), bad func(error)) error {
+	work := make(chan target.Target)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range s.opts.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				h := s.Host(ctx, t)
+				mu.Lock()
+				emit(h)
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for t, terr := range targets {
+		if terr != nil {
+			if bad != nil {
+				mu.Lock()
+				bad(terr)
+				mu.Unlock()
+			}
+			continue
+		}
+		select {
+		case work <- t:
+			continue
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		break
+	}
+	close(work)
+	wg.Wait()
+	return err
+}
+
+// Host scans one target.
+func (s *Scanner) Host(ctx context.Context, t target.Target) finding.ScanHost {
+	start := time.Now()
+	h := finding.ScanHost{Schema: finding.ScanSchema, Target: t.Key(), Input: t.Input, Name: t.Name,
+		Port: t.Port, Scheme: t.Scheme, Started: start.UTC(), Requests: []finding.Exchange{}}
+	hctx, cancel := context.WithTimeout(ctx, s.opts.HostTimeout)
+	defer cancel()
+	s.host(hctx, t, &h)
+	h.Duration = time.Since(start).Seconds()
+	if len(h.Families) == 0 {
+		h.Families = s.unknownAll(h.Reason)
+	}
+	return h
+}
+
+func (s *Scanner) host(ctx context.Context, t target.Target, h *finding.ScanHost) {
+	addr := t.Addr
+	if !addr.IsValid() {
+		a, status, reason := s.resolve(ctx, t.Name)
+		if status != "" {
+			h.Status, h.Reason = status, reason
+			return
+		}
+		addr = a
+	}
+	h.IP = addr.String()
+	hostHeader := t.Name
+	if hostHeader == "" {
+		hostHeader = addr.String()
+		if addr.Is6() {
+			hostHeader = "[" + hostHeader + "]"
+		}
+	}
+	if (t.Scheme == "https" && t.Port != 443) || (t.Scheme == "http" && t.Port != 80) {
+		hostHeader += ":" + strconv.Itoa(int(t.Port))
+	}
+	ses := &session{s: s, addr: netip.AddrPortFrom(addr, t.Port), tls: t.Scheme == "https", sni: t.Name, host: hostHeader, h: h}
+	defer ses.close()
+	ladder(ctx, ses, h, s.opts.Catalog, s.opts.Active)
+}
+
+// resolve looks a name up and picks its first address not excluded.
+func (s *Scanner) resolve(ctx context.Context, name string) (netip.Addr, string, string) {
+	lim := s.dialer.Limits
+	if lim.Connect <= 0 {
+		lim = wire.DefaultLimits()
+	}
+	rctx, cancel := context.WithTimeout(ctx, lim.Connect)
+	defer cancel()
+	addrs, err := s.opts.Resolver.LookupNetIP(rctx, "ip", name)
+	if err != nil || len(addrs) == 0 {
+		var dnsErr *net.DNSError
+		switch {
+		case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+			return netip.Addr{}, finding.ScanUnreachable, "dns-not-found"
+		case rctx.Err() != nil:
+			return netip.Addr{}, finding.ScanUnreachable, "timeout-dns"
+		}
+		return netip.Addr{}, finding.ScanUnreachable, "dns-error"
+	}
+	for _, a := range addrs {
+		a = a.Unmap()
+		if !s.opts.Exclude.Contains(a) {
+			return a, "", ""
+		}
+	}
+	return netip.Addr{}, finding.ScanExcluded, "every address of the name is excluded"
+}
+
+// unknownAll answers unknown(reason) for every family.
+func (s *Scanner) unknownAll(reason string) []finding.FamilyStatus {
+	if reason == "" {
+		reason = "not-scanned"
+	}
+	out := make([]finding.FamilyStatus, 0, len(s.opts.Catalog.Families))
+	for _, f := range s.opts.Catalog.Families {
+		out = append(out, finding.FamilyStatus{Family: f.Name, Status: finding.FixUnknown, Reason: reason})
+	}
+	return out
+}
+
+// session is one host's connection and the record of what was sent.
+type session struct {
+	s    *Scanner
+	addr netip.AddrPort
+	tls  bool
+	sni  string
+	host string
+	h    *finding.ScanHost
+	conn *wire.Conn
+	// dialErr is the last dial failure: the host's status when no request got through.
+	dialErr  error
+	answered int // responses received
+}
+
+func (ss *session) close() {
+	if ss.conn != nil {
+		ss.conn.Close()
+		ss.conn = nil
+	}
+}
+
+// dial connects, retrying transient local failures (out of sockets) with backoff.
+func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
+	var err error
+	for attempt := 0; attempt <= ss.s.opts.Retries; attempt++ {
+		if attempt > 0 {
+			t := time.NewTimer(time.Duration(50<<attempt) * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, err
+			case <-t.C:
+			}
+		}
+		var c *wire.Conn
+		c, err = ss.s.dialer.Dial(ctx, ss.addr, ss.tls, ss.sni)
+		if err == nil {
+			if c.TLS != nil && len(ss.h.CertNames) == 0 && len(c.TLS.PeerCertificates) > 0 {
+				ss.h.CertNames = certNames(c.TLS)
+			}
+			return c, nil
+		}
+		if wire.KindOf(err) != wire.KindTransient {
+			break
+		}
+	}
+	ss.dialErr = err
+	return nil, err
+}
+
+// get sends one of the listed requests. fresh asks for a new connection (the abort checks must
+// not mistake a keep-alive connection closed by the server for an abort).
+func (ss *session) get(ctx context.Context, name string, fresh bool) (*wire.Response, error) {
+	req := requestByName(name)
+	start := time.Now()
+	ex := finding.Exchange{Request: "GET " + req.Target}
+	resp, err := ss.send(ctx, req, fresh)
+	ex.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		var we *wire.Error
+		if errors.As(err, &we) {
+			ex.Error = we.Short()
+		} else {
+			ex.Error = err.Error()
+		}
+	} else {
+		ex.Status = resp.Status
+		if resp.BodyErr != "" {
+			ex.Error = "body: " + resp.BodyErr
+		} else if resp.Truncated {
+			ex.Error = "body-truncated"
+		}
+		ss.answered++
+	}
+	ss.h.Requests = append(ss.h.Requests, ex)
+	return resp, err
+}
+
+func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Response, error) {
+	if ss.s.limiter != nil {
+		if err := ss.s.limiter.Wait(ctx); err != nil {
+			return nil, &wire.Error{Phase: "rate", Kind: wire.KindTimeout, Err: err}
+		}
+	}
+	var extra [][2]string
+	if req.Cookie != "" {
+		extra = [][2]string{{"Cookie", req.Cookie}}
+	}
+	reused := false
+	if fresh || ss.conn == nil || !ss.conn.Reusable() {
+		ss.close()
+		c, err := ss.dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ss.conn = c
+	} else {
+		reused = true
+	}
+	resp, err := ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra)
+	if err != nil && reused && (wire.KindOf(err) == wire.KindAborted || wire.KindOf(err) == wire.KindReset) {
+		// The server closed an idle keep-alive connection as we wrote: not an answer. Once more, fresh.
+		ss.close()
+		c, derr := ss.dial(ctx)
+		if derr != nil {
+			return nil, derr
+		}
+		ss.conn = c
+		resp, err = ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra)
+	}
+	if err != nil || !ss.conn.Reusable() {
+		ss.close()
+	}
+	return resp, err
+}

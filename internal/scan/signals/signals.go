@@ -1,0 +1,222 @@
+// Package signals reads Exchange's identity out of HTTP responses: the logon page's title and
+// resource paths, the version headers, the export tool manifest, the back-end names. Every input
+// comes from a server that may be hostile or a honeypot, so each function takes bytes already
+// capped by the wire package, never panics, and returns only what it can vouch for: a version
+// string is returned only when it parses as numbers, never as raw attacker text.
+package signals
+
+import (
+	"bytes"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxTitle bounds how much of a <title> is kept.
+const maxTitle = 120
+
+var (
+	titleRE = regexp.MustCompile(`(?is)<title[^>]*>([^<]{0,400})</title>`)
+	// 2013 and later: /owa/auth/15.1.2176/themes/... (three parts: the CU).
+	cuPathRE = regexp.MustCompile(`(?i)/owa/auth/(\d{1,3}\.\d{1,3}\.\d{1,6})/(?:themes|scripts|resources|prem)/`)
+	// 2007 and 2010: /owa/14.3.123.4/themes/... (four parts).
+	legacyPathRE = regexp.MustCompile(`(?i)/owa/(\d{1,3}\.\d{1,3}\.\d{1,6}\.\d{1,6})/(?:themes|scripts|resources|prem)/`)
+	// <assemblyIdentity name="microsoft.exchange.ediscovery.exporttool" version="15.2.986.5" .../>,
+	// attributes in any order.
+	assemblyRE = regexp.MustCompile(`(?is)<assemblyIdentity\b([^>]{0,1000})>`)
+	nameAttrRE = regexp.MustCompile(`(?is)\bname\s*=\s*["']([^"']{0,200})["']`)
+	verAttrRE  = regexp.MustCompile(`(?is)\bversion\s*=\s*["']([^"']{0,40})["']`)
+	guidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	nameRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.\-]{0,252}$`)
+)
+
+// OnlineClientID is the application id Exchange Online names in its Bearer challenge.
+const OnlineClientID = "00000002-0000-0ff1-ce00-000000000000"
+
+// Logon is what an OWA logon page shows.
+type Logon struct {
+	Title    string // cleaned, at most maxTitle characters
+	OWATitle bool   // the title is one Exchange uses
+	CU       string // three parts from /owa/auth/<CU>/ resource paths (2013+), "" if absent or inconsistent
+	Legacy   string // four parts from /owa/<build>/ resource paths (2007, 2010)
+	// Mixed: several different resource versions on one page (a copied or stitched page).
+	Mixed bool
+}
+
+// LogonPage reads a logon page body.
+func LogonPage(body []byte) Logon {
+	var l Logon
+	if m := titleRE.FindSubmatch(body); m != nil {
+		l.Title = clean(string(m[1]))
+		t := strings.ToLower(l.Title)
+		l.OWATitle = t == "outlook" || t == "outlook web app" || t == "exchange log in" ||
+			strings.HasPrefix(t, "outlook web access") || strings.HasPrefix(t, "microsoft exchange - outlook web access") ||
+			t == "exchange admin center"
+	}
+	l.CU, l.Mixed = unique(cuPathRE.FindAllSubmatch(body, 64), 3)
+	var mixed bool
+	l.Legacy, mixed = unique(legacyPathRE.FindAllSubmatch(body, 64), 4)
+	l.Mixed = l.Mixed || mixed
+	return l
+}
+
+// unique returns the one version all matches agree on (parts numbers each).
+func unique(ms [][][]byte, parts int) (string, bool) {
+	var v string
+	for _, m := range ms {
+		s, ok := Version(string(m[1]), parts)
+		if !ok {
+			continue
+		}
+		if v != "" && v != s {
+			return "", true
+		}
+		v = s
+	}
+	return v, false
+}
+
+// Version normalises a dotted version of exactly parts numeric parts (each at most 6 digits)
+// and returns it without leading zeros; ok is false for anything else.
+func Version(s string, parts int) (string, bool) {
+	s = strings.TrimSpace(s)
+	f := strings.Split(s, ".")
+	if len(f) != parts {
+		return "", false
+	}
+	out := make([]string, parts)
+	for i, p := range f {
+		if p == "" || len(p) > 6 {
+			return "", false
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || strings.ContainsAny(p, "+-") {
+			return "", false
+		}
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, "."), true
+}
+
+// OWAVersion reads X-OWA-Version (four parts) from a header; "" when absent or malformed.
+func OWAVersion(h http.Header) string {
+	v, _ := Version(h.Get("X-OWA-Version"), 4)
+	return v
+}
+
+// Manifest reads the export tool manifest: the version of the
+// microsoft.exchange.ediscovery.exporttool assembly, four parts; "" when the body is no such
+// manifest.
+func Manifest(body []byte) string {
+	for _, m := range assemblyRE.FindAllSubmatch(body, 32) {
+		attrs := m[1]
+		n := nameAttrRE.FindSubmatch(attrs)
+		if n == nil || !bytes.HasPrefix(bytes.ToLower(n[1]), []byte("microsoft.exchange.ediscovery.exporttool")) {
+			continue
+		}
+		if v := verAttrRE.FindSubmatch(attrs); v != nil {
+			if s, ok := Version(string(v[1]), 4); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// ServerName cleans a server name from a header (X-FEServer, X-BEServer, X-DiagInfo,
+// X-CalculatedBETarget): "" unless it looks like a host name.
+func ServerName(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexAny(v, ";, "); i >= 0 {
+		v = v[:i]
+	}
+	if !nameRE.MatchString(v) {
+		return ""
+	}
+	return strings.ToLower(v)
+}
+
+// Servers lists the cleaned front-end and back-end names of a response, header by header.
+func Servers(h http.Header) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{"X-FEServer", "X-BEServer", "X-DiagInfo", "X-CalculatedBETarget"} {
+		if s := ServerName(h.Get(k)); s != "" {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// RequestID reports whether the response carries Exchange's request-id header (a GUID).
+func RequestID(h http.Header) bool {
+	return guidRE.MatchString(strings.TrimSpace(h.Get("request-id")))
+}
+
+// Challenge describes a 401's WWW-Authenticate offers.
+type Challenge struct {
+	Negotiate, NTLM, Basic bool
+	// Online: a Bearer offer naming Exchange Online's client id.
+	Online bool
+}
+
+// Challenges reads every WWW-Authenticate header.
+func Challenges(h http.Header) Challenge {
+	var c Challenge
+	for _, v := range h.Values("WWW-Authenticate") {
+		l := strings.ToLower(strings.TrimSpace(v))
+		switch {
+		case strings.HasPrefix(l, "negotiate"):
+			c.Negotiate = true
+		case strings.HasPrefix(l, "ntlm"):
+			c.NTLM = true
+		case strings.HasPrefix(l, "basic"):
+			c.Basic = true
+		case strings.HasPrefix(l, "bearer") && strings.Contains(l, OnlineClientID):
+			c.Online = true
+		}
+	}
+	return c
+}
+
+// OnlineName reports whether a back-end name belongs to Exchange Online.
+func OnlineName(s string) bool {
+	return strings.HasSuffix(s, ".outlook.com") || strings.HasSuffix(s, ".outlook.office365.com")
+}
+
+// Title returns a page's cleaned <title>.
+func Title(body []byte) string {
+	if m := titleRE.FindSubmatch(body); m != nil {
+		return clean(string(m[1]))
+	}
+	return ""
+}
+
+// HasMAPITitle reports the page the ProxyShell check looks for.
+func HasMAPITitle(body []byte) bool {
+	return strings.EqualFold(Title(body), "Exchange MAPI/HTTP Connectivity Endpoint")
+}
+
+// clean collapses white space, drops control characters and invalid UTF-8, and caps the length.
+func clean(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\uFFFD' || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r >= 0x80 && r < 0xa0:
+			continue
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		if b.Len() >= maxTitle {
+			break
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,343 @@
+// Package wire sends one HTTP/1.1 GET at a time over a connection it owns, with a deadline on
+// every phase (connect, TLS, headers, body) and a cap on every read. The scanner talks to
+// servers run by strangers: a server that never answers, trickles one byte a second, sends a
+// megabyte of header, an endless body or a gzip bomb must cost a bounded amount of time and
+// memory. net/http's client hides the connection (and starts goroutines per connection), so the
+// few lines of HTTP the scanner needs are written here, where every byte is accounted for.
+//
+// Only GET without a body can be expressed: the API has no method and no body parameter, which
+// is the first half of the promise that the scanner never sends anything else.
+package wire
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Limits bound one host's exchanges. Zero fields take the defaults of DefaultLimits.
+type Limits struct {
+	Connect   time.Duration // TCP connect
+	TLS       time.Duration // TLS handshake
+	Headers   time.Duration // from the request written to the end of the response header
+	Body      time.Duration // reading the body
+	MaxHeader int           // bytes of status line and header
+	MaxBody   int64         // bytes of body kept (after gzip decoding, if any); the rest is not read
+}
+
+// DefaultLimits are the documented defaults (docs/scan.md).
+func DefaultLimits() Limits {
+	return Limits{Connect: 5 * time.Second, TLS: 5 * time.Second, Headers: 10 * time.Second, Body: 10 * time.Second,
+		MaxHeader: 64 << 10, MaxBody: 256 << 10}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.Connect <= 0 {
+		l.Connect = d.Connect
+	}
+	if l.TLS <= 0 {
+		l.TLS = d.TLS
+	}
+	if l.Headers <= 0 {
+		l.Headers = d.Headers
+	}
+	if l.Body <= 0 {
+		l.Body = d.Body
+	}
+	if l.MaxHeader <= 0 {
+		l.MaxHeader = d.MaxHeader
+	}
+	if l.MaxBody <= 0 {
+		l.MaxBody = d.MaxBody
+	}
+	return l
+}
+
+// Error kinds: a small vocabulary the scanner turns into "unknown(reason)".
+const (
+	KindRefused   = "refused"      // connection refused
+	KindTimeout   = "timeout"      // a deadline passed
+	KindAborted   = "aborted"      // the server closed or reset the connection before any response byte
+	KindReset     = "reset"        // the connection broke in the middle of a response
+	KindTLS       = "tls-error"    // the TLS handshake failed
+	KindTooLarge  = "too-large"    // the response header exceeded MaxHeader
+	KindMalformed = "malformed"    // not HTTP
+	KindNetwork   = "network"      // other dial errors (no route, unreachable)
+	KindCanceled  = "canceled"     // the caller gave up
+	KindTransient = "out-of-files" // the local system ran out of sockets or file descriptors
+)
+
+// Error says which phase of an exchange failed and how.
+type Error struct {
+	Phase string // connect, tls, write, headers, body
+	Kind  string
+	Err   error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s %s: %v", e.Phase, e.Kind, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Short is the error as one token for reports: "timeout-headers", "aborted", "tls-error".
+func (e *Error) Short() string {
+	switch e.Kind {
+	case KindTimeout:
+		return "timeout-" + e.Phase
+	case KindReset, KindMalformed, KindTooLarge:
+		return e.Kind + "-" + e.Phase
+	}
+	return e.Kind
+}
+
+// KindOf returns the kind of a wire error, or "" for other errors.
+func KindOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}
+
+// Response is what came back.
+type Response struct {
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool // the body was longer than MaxBody (or did not end before the deadline)
+	BodyErr   string
+}
+
+// Conn is one connection to one server.
+type Conn struct {
+	nc       net.Conn
+	br       *bufio.Reader
+	meter    *meter
+	limits   Limits
+	reusable bool
+	used     int
+	// TLS is the handshake's state (nil for plain HTTP): the scanner reads the certificate's names.
+	TLS *tls.ConnectionState
+}
+
+// meter counts the bytes read from the connection and refuses to read beyond a budget: it is
+// what bounds a megabyte header, since the standard response parser has no limit of its own.
+type meter struct {
+	r      io.Reader
+	n      int64 // bytes read in total
+	budget int64 // bytes that may still be read
+	// err is the last error of the connection. The standard parser can hide it: bufio hands
+	// over a partial line without its error, and the parser then calls that line malformed,
+	// when the truth is that the server stopped sending (a deadline passed, a reset).
+	err error
+}
+
+var errBudget = errors.New("read budget exhausted")
+
+func (m *meter) Read(p []byte) (int, error) {
+	if m.budget <= 0 {
+		return 0, errBudget
+	}
+	if int64(len(p)) > m.budget {
+		p = p[:m.budget]
+	}
+	n, err := m.r.Read(p)
+	m.n += int64(n)
+	m.budget -= int64(n)
+	if err != nil && err != io.EOF {
+		m.err = err
+	}
+	return n, err
+}
+
+// Dialer opens connections.
+type Dialer struct {
+	Limits Limits
+	// DialContext replaces net.Dialer (tests); nil uses a net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Dial connects to addr, with TLS when tlsOn. serverName goes into SNI (empty for an address
+// target). Certificates are never verified: the scanner reads self-signed and expired ones too.
+func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serverName string) (*Conn, error) {
+	lim := d.Limits.withDefaults()
+	dctx, cancel := context.WithTimeout(ctx, lim.Connect)
+	defer cancel()
+	var nc net.Conn
+	var err error
+	if d.DialContext != nil {
+		nc, err = d.DialContext(dctx, "tcp", addr.String())
+	} else {
+		var nd net.Dialer
+		nc, err = nd.DialContext(dctx, "tcp", addr.String())
+	}
+	if err != nil {
+		return nil, classify("connect", err, ctx)
+	}
+	c := &Conn{nc: nc, limits: lim}
+	if tlsOn {
+		tc := tls.Client(nc, &tls.Config{
+			ServerName:         serverName,
+			InsecureSkipVerify: true, // #nosec: a scanner must read every certificate, valid or not
+			MinVersion:         tls.VersionTLS10,
+		})
+		stop := c.watch(ctx, lim.TLS)
+		err := tc.HandshakeContext(ctx)
+		stop()
+		if err != nil {
+			nc.Close()
+			return nil, classify("tls", err, ctx)
+		}
+		st := tc.ConnectionState()
+		c.TLS = &st
+		c.nc = tc
+	}
+	c.meter = &meter{r: c.nc}
+	c.br = bufio.NewReaderSize(c.meter, 4096)
+	return c, nil
+}
+
+// watch sets the phase deadline (bounded by ctx's) and makes ctx's cancellation interrupt the
+// blocked read or write at once. The returned func must be called when the phase ends.
+func (c *Conn) watch(ctx context.Context, phase time.Duration) func() bool {
+	dl := time.Now().Add(phase)
+	if d, ok := ctx.Deadline(); ok && d.Before(dl) {
+		dl = d
+	}
+	c.nc.SetDeadline(dl)
+	return context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+}
+
+// Reusable reports whether another request may go over this connection.
+func (c *Conn) Reusable() bool { return c.reusable }
+
+// Used is how many requests went over this connection.
+func (c *Conn) Used() int { return c.used }
+
+// Close closes the connection.
+func (c *Conn) Close() error { c.reusable = false; return c.nc.Close() }
+
+// Get sends "GET target HTTP/1.1" with the Host header host and the extra header lines, and reads
+// the response within the limits. After an error the connection is not reusable.
+func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra [][2]string) (*Response, error) {
+	c.reusable = false
+	c.used++
+	var b strings.Builder
+	b.WriteString("GET ")
+	b.WriteString(target)
+	b.WriteString(" HTTP/1.1\r\nHost: ")
+	b.WriteString(host)
+	b.WriteString("\r\nUser-Agent: ")
+	b.WriteString(userAgent)
+	b.WriteString("\r\nAccept: */*\r\n")
+	for _, h := range extra {
+		b.WriteString(h[0])
+		b.WriteString(": ")
+		b.WriteString(h[1])
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+
+	stop := c.watch(ctx, c.limits.Headers)
+	defer func() { stop() }()
+	if _, err := io.WriteString(c.nc, b.String()); err != nil {
+		return nil, classify("write", err, ctx)
+	}
+	before := c.meter.n
+	c.meter.budget = int64(c.limits.MaxHeader)
+	c.meter.err = nil
+	resp, err := http.ReadResponse(c.br, nil)
+	if err != nil {
+		got := c.meter.n - before
+		if got == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)) {
+			return nil, &Error{Phase: "headers", Kind: KindAborted, Err: err}
+		}
+		if errors.Is(err, errBudget) || errors.Is(c.meter.err, errBudget) {
+			return nil, &Error{Phase: "headers", Kind: KindTooLarge, Err: fmt.Errorf("response header over %d bytes", c.limits.MaxHeader)}
+		}
+		if c.meter.err != nil {
+			err = c.meter.err
+		}
+		return nil, classify("headers", err, ctx)
+	}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header}
+	stop()
+	stop = c.watch(ctx, c.limits.Body)
+
+	// The body: never more than MaxBody bytes off the wire, and never more than MaxBody once
+	// decoded. A gzip bomb costs MaxBody of memory and a few milliseconds.
+	c.meter.budget = c.limits.MaxBody + int64(c.br.Buffered()) + 1
+	var body io.Reader = resp.Body
+	gz := strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip")
+	if gz {
+		zr, zerr := gzip.NewReader(io.LimitReader(resp.Body, c.limits.MaxBody))
+		if zerr != nil {
+			out.BodyErr = "gzip: " + zerr.Error()
+			resp.Body.Close()
+			return out, nil
+		}
+		body = zr
+	}
+	data, rerr := io.ReadAll(io.LimitReader(body, c.limits.MaxBody+1))
+	if int64(len(data)) > c.limits.MaxBody {
+		data = data[:c.limits.MaxBody]
+		out.Truncated = true
+	}
+	out.Body = data
+	if rerr != nil {
+		out.Truncated = true
+		if e := classify("body", rerr, ctx); e != nil {
+			out.BodyErr = e.(*Error).Short()
+		}
+	}
+	// Reuse only when the body ended cleanly where the server said it would.
+	if !out.Truncated && rerr == nil && !gz && !resp.Close {
+		var probe [1]byte
+		if n, _ := resp.Body.Read(probe[:]); n == 0 {
+			c.reusable = true
+		}
+	}
+	resp.Body.Close()
+	return out, nil
+}
+
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// classify turns an I/O error into an *Error with a kind.
+func classify(phase string, err error, ctx context.Context) error {
+	if err == nil {
+		return nil
+	}
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &Error{Phase: phase, Kind: KindCanceled, Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout(), ctx.Err() != nil:
+		return &Error{Phase: phase, Kind: KindTimeout, Err: err}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &Error{Phase: phase, Kind: KindRefused, Err: err}
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, syscall.ENOBUFS):
+		return &Error{Phase: phase, Kind: KindTransient, Err: err}
+	case isReset(err), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		if phase == "tls" {
+			return &Error{Phase: phase, Kind: KindTLS, Err: err}
+		}
+		return &Error{Phase: phase, Kind: KindReset, Err: err}
+	case phase == "tls":
+		return &Error{Phase: phase, Kind: KindTLS, Err: err}
+	case phase == "connect":
+		return &Error{Phase: phase, Kind: KindNetwork, Err: err}
+	}
+	return &Error{Phase: phase, Kind: KindMalformed, Err: err}
+}
