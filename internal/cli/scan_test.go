@@ -238,6 +238,17 @@ func TestScanExcludeNeverTouches(t *testing.T) {
 	if got := decodeHosts(t, stdout); len(got) != 1 {
 		t.Errorf("%d hosts written, want 1 (the other is excluded)", len(got))
 	}
+
+	// The same from a file, as a CERT keeps its list, with a range.
+	file := filepath.Join(t.TempDir(), "exclude.txt")
+	os.WriteFile(file, []byte("# never touch\n"+hosts[0].Addr.String()+"/31, "+hosts[1].Addr.String()+"\n"), 0o644)
+	code, stdout, _ = run(t, scanArgs("--format", "jsonl", "--exclude-file", file, urls[0], urls[1])...)
+	if got := decodeHosts(t, stdout); code != cli.ExitClean || len(got) != 0 {
+		t.Errorf("exit %d, %d hosts written; want 0 and none (all excluded)", code, len(got))
+	}
+	if n := fleet.Connections(hosts[0].Addr) + fleet.Connections(hosts[1].Addr); n != 1 {
+		t.Errorf("%d connections in all, want only the first run's 1", n)
+	}
 }
 
 func TestScanInterruptedExit(t *testing.T) {

@@ -171,6 +171,14 @@ func (s *server) serve(raw net.Conn) {
 		s.tlsGarbage(raw)
 		return
 	}
+	switch s.host.Profile.Hostile {
+	case HostileEndless, HostileGzipBomb, HostileHugeHead:
+		// A small send buffer: when the scanner hangs up after its cap, the emulator has
+		// encrypted and written little in vain (a benchmark runs both on the same cores).
+		if tc, ok := raw.(*net.TCPConn); ok {
+			tc.SetWriteBuffer(64 << 10)
+		}
+	}
 	cn := &conn{s: s, raw: raw, c: raw}
 	if s.host.TLS {
 		raw.SetDeadline(time.Now().Add(s.f.idle))

@@ -32,7 +32,13 @@ const proxyLogonCookie = "X-AnonResource=true; X-AnonResource-Backend=localhost/
 // Requests returns every request the scanner can send, in ladder order. All are GET, without a
 // body, without credentials, and none makes the target fetch an outside address.
 func Requests() []Request {
-	return []Request{
+	all := requests()
+	return all[:]
+}
+
+// requests is the list as an array value: looking a request up allocates nothing.
+func requests() [11]Request {
+	return [11]Request{
 		{Name: reqLogon, Target: "/owa/auth/logon.aspx",
 			Why: "the OWA logon page: title, /owa/auth/<CU>/ resource paths (the CU), X-FEServer; 2007/2010: four-part /owa/<build>/ paths and X-OWA-Version"},
 		{Name: reqEWS, Target: "/EWS/Exchange.asmx",
@@ -59,7 +65,7 @@ func Requests() []Request {
 }
 
 func requestByName(name string) Request {
-	for _, r := range Requests() {
+	for _, r := range requests() {
 		if r.Name == name {
 			return r
 		}

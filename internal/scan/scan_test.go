@@ -1,11 +1,14 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -380,4 +383,64 @@ func (m mapResolver) LookupNetIP(ctx context.Context, network, host string) ([]n
 		return a, nil
 	}
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+// TestTransientDialFailuresRetried: running out of sockets is the scanner's own trouble, not the
+// host's; it is retried with backoff. A refused connection is an answer and is not retried.
+func TestTransientDialFailuresRetried(t *testing.T) {
+	fleet := startFleet(t, "127.27.0.1", []exchangesim.Profile{{Kind: exchangesim.KindExchange, Build: "15.1.2176.9"}}, true)
+	h := fleet.Hosts()[0]
+	attempts := 0
+	var d net.Dialer
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		attempts++
+		if attempts <= 2 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("socket", syscall.EMFILE)}
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+	s, err := scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Host(context.Background(), targetOf(h))
+	if got.Status != finding.ScanExchange || attempts != 3 {
+		t.Errorf("status %q after %d dial attempts, want exchange after 3", got.Status, attempts)
+	}
+
+	attempts = 0
+	refused := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		attempts++
+		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	}
+	s, err = scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: refused})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = s.Host(context.Background(), targetOf(h))
+	if got.Status != finding.ScanUnreachable || got.Reason != "refused" || attempts != 1 {
+		t.Errorf("refused: status %q %q after %d attempts, want unreachable/refused after 1", got.Status, got.Reason, attempts)
+	}
+}
+
+func FuzzFinished(f *testing.F) {
+	f.Add([]byte("{\"schema\":1,\"target\":\"https://10.0.0.1:443\",\"status\":\"exchange\"}\n{\"schema\":1,\"target\":\"https://10.0.0.2:443\",\"sta"))
+	f.Add([]byte("\n\n{\"schema\":1,\"target\":\"x\",\"status\":\"failed\"}\r\n"))
+	f.Add([]byte("{\"schema\":2,\"target\":\"x\",\"status\":\"failed\"}\n"))
+	f.Add([]byte("not json\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		done, good, err := scan.Finished(bytes.NewReader(data), "scan.jsonl")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "scan.jsonl") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		if good < 0 || good > int64(len(data)) || (good > 0 && data[good-1] != '\n') {
+			t.Fatalf("good length %d of %d bytes does not end a line", good, len(data))
+		}
+		if len(done) > bytes.Count(data, []byte("\n")) {
+			t.Fatalf("%d targets from %d lines", len(done), bytes.Count(data, []byte("\n")))
+		}
+	})
 }

@@ -17,11 +17,6 @@ import (
 const maxTitle = 120
 
 var (
-	titleRE = regexp.MustCompile(`(?is)<title[^>]*>([^<]{0,400})</title>`)
-	// 2013 and later: /owa/auth/15.1.2176/themes/... (three parts: the CU).
-	cuPathRE = regexp.MustCompile(`(?i)/owa/auth/(\d{1,3}\.\d{1,3}\.\d{1,6})/(?:themes|scripts|resources|prem)/`)
-	// 2007 and 2010: /owa/14.3.123.4/themes/... (four parts).
-	legacyPathRE = regexp.MustCompile(`(?i)/owa/(\d{1,3}\.\d{1,3}\.\d{1,6}\.\d{1,6})/(?:themes|scripts|resources|prem)/`)
 	// <assemblyIdentity name="microsoft.exchange.ediscovery.exporttool" version="15.2.986.5" .../>,
 	// attributes in any order.
 	assemblyRE = regexp.MustCompile(`(?is)<assemblyIdentity\b([^>]{0,1000})>`)
@@ -44,37 +39,92 @@ type Logon struct {
 	Mixed bool
 }
 
-// LogonPage reads a logon page body.
+// LogonPage reads a logon page body. It runs on every host that answers, so it looks for the
+// few fixed markers by hand instead of running regular expressions over the page.
 func LogonPage(body []byte) Logon {
 	var l Logon
-	if m := titleRE.FindSubmatch(body); m != nil {
-		l.Title = clean(string(m[1]))
+	l.Title = Title(body)
+	if l.Title != "" {
 		t := strings.ToLower(l.Title)
 		l.OWATitle = t == "outlook" || t == "outlook web app" || t == "exchange log in" ||
 			strings.HasPrefix(t, "outlook web access") || strings.HasPrefix(t, "microsoft exchange - outlook web access") ||
 			t == "exchange admin center"
 	}
-	l.CU, l.Mixed = unique(cuPathRE.FindAllSubmatch(body, 64), 3)
-	var mixed bool
-	l.Legacy, mixed = unique(legacyPathRE.FindAllSubmatch(body, 64), 4)
-	l.Mixed = l.Mixed || mixed
+	// Resource paths: /owa/auth/<3 parts>/<dir>/ (2013+) and /owa/<4 parts>/<dir>/ (2007, 2010).
+	lower := bytes.ToLower(body)
+	for i, seen := 0, 0; seen < 64; {
+		j := bytes.Index(lower[i:], []byte("/owa/"))
+		if j < 0 {
+			break
+		}
+		i += j + len("/owa/")
+		rest := lower[i:]
+		parts := 4
+		if bytes.HasPrefix(rest, []byte("auth/")) {
+			rest = rest[len("auth/"):]
+			parts = 3
+		}
+		v, after, ok := dottedPrefix(rest, parts)
+		if !ok || !resourceDir(after) {
+			continue
+		}
+		seen++
+		dst := &l.Legacy
+		if parts == 3 {
+			dst = &l.CU
+		}
+		switch {
+		case *dst == "":
+			*dst = v
+		case *dst != v:
+			l.Mixed = true
+		}
+	}
+	if l.Mixed {
+		// A page that refers to several versions vouches for none of them.
+		l.CU, l.Legacy = "", ""
+	}
 	return l
 }
 
-// unique returns the one version all matches agree on (parts numbers each).
-func unique(ms [][][]byte, parts int) (string, bool) {
-	var v string
-	for _, m := range ms {
-		s, ok := Version(string(m[1]), parts)
-		if !ok {
-			continue
+// dottedPrefix reads parts dot-separated numbers at the start of b (at most 3 digits for the
+// first two, 6 after), followed by '/'.
+func dottedPrefix(b []byte, parts int) (v string, rest []byte, ok bool) {
+	end := 0
+	for p := 0; p < parts; p++ {
+		limit := 6
+		if p < 2 {
+			limit = 3
 		}
-		if v != "" && v != s {
-			return "", true
+		n := 0
+		for end < len(b) && b[end] >= '0' && b[end] <= '9' {
+			end++
+			n++
 		}
-		v = s
+		if n == 0 || n > limit {
+			return "", nil, false
+		}
+		sep := byte('.')
+		if p == parts-1 {
+			sep = '/'
+		}
+		if end >= len(b) || b[end] != sep {
+			return "", nil, false
+		}
+		end++
 	}
-	return v, false
+	s, ok := Version(string(b[:end-1]), parts)
+	return s, b[end:], ok
+}
+
+// resourceDir: the path goes on into one of the folders OWA serves its resources from.
+func resourceDir(b []byte) bool {
+	for _, d := range []string{"themes/", "scripts/", "resources/", "prem/"} {
+		if bytes.HasPrefix(b, []byte(d)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Version normalises a dotted version of exactly parts numeric parts (each at most 6 digits)
@@ -184,10 +234,34 @@ func OnlineName(s string) bool {
 	return strings.HasSuffix(s, ".outlook.com") || strings.HasSuffix(s, ".outlook.office365.com")
 }
 
-// Title returns a page's cleaned <title>.
+// Title returns a page's cleaned <title>: the first one, when it is at most 400 bytes.
 func Title(body []byte) string {
-	if m := titleRE.FindSubmatch(body); m != nil {
-		return clean(string(m[1]))
+	for i := 0; i < len(body); {
+		j := bytes.IndexByte(body[i:], '<')
+		if j < 0 {
+			return ""
+		}
+		i += j + 1
+		if len(body)-i < 5 || !bytes.EqualFold(body[i:i+5], []byte("title")) {
+			continue
+		}
+		k := i + 5
+		if k < len(body) && body[k] != '>' && body[k] != ' ' && body[k] != '\t' && body[k] != '\r' && body[k] != '\n' {
+			continue // <titlebar> is another element
+		}
+		gt := bytes.IndexByte(body[k:], '>')
+		if gt < 0 {
+			return ""
+		}
+		start := k + gt + 1
+		end := bytes.IndexByte(body[start:], '<')
+		if end < 0 || end > 400 {
+			return ""
+		}
+		if !bytes.EqualFold(body[start+end:min(len(body), start+end+8)], []byte("</title>")) {
+			return ""
+		}
+		return clean(string(body[start : start+end]))
 	}
 	return ""
 }
