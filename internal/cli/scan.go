@@ -170,7 +170,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		return ExitError, err
 	}
 
-	scanMemoryLimit(std.Getenv, f.concurrency)
+	scanMemoryLimit(std.Getenv, f.concurrency, f.maxBody)
 	tally := report.NewScanTally(families)
 	var bar *scanBar
 	if !f.quiet && isTerminal(std.Stderr) {
@@ -194,7 +194,12 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 			}
 		}
 	}
-	runErr := sc.Run(ctx, filtered, func(h finding.ScanHost) {
+	// A failed write (disk full, closed pipe) stops the scan: probing a range with nowhere to put
+	// the answers helps nobody.
+	scanCtx, stopScan := context.WithCancel(ctx)
+	defer stopScan()
+	var listErr error
+	runErr := sc.Run(scanCtx, filtered, func(h finding.ScanHost) {
 		tally.Add(&h)
 		if h.Status == finding.ScanExchange {
 			for _, fam := range h.Families {
@@ -204,12 +209,20 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 			}
 		}
 		if werr == nil {
-			werr = w.Host(&h)
+			if werr = w.Host(&h); werr != nil {
+				stopScan()
+			}
 		}
 		if bar != nil {
 			bar.add()
 		}
 	}, func(err error) {
+		var le *target.LineError
+		if !errors.As(err, &le) {
+			// The list itself could not be read: what follows the failure is unknown.
+			listErr = err
+			return
+		}
 		badCount++
 		if !f.quiet {
 			fmt.Fprintf(std.Stderr, "exsweep scan: %v\n", err)
@@ -229,7 +242,10 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		werr = err
 	}
 	if werr != nil {
-		return ExitError, werr
+		return ExitError, fmt.Errorf("writing the results: %w (the scan stopped)", werr)
+	}
+	if listErr != nil {
+		return ExitError, fmt.Errorf("reading the targets: %w (the scan covered the targets before it)", listErr)
 	}
 	if !f.quiet && format != "table" {
 		if skipped > 0 {
@@ -237,7 +253,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		}
 		report.ScanSummaryText(std.Stderr, sum)
 	}
-	interrupted := runErr != nil && errors.Is(runErr, context.Canceled) || ctx.Err() != nil
+	interrupted := runErr != nil || ctx.Err() != nil
 	switch {
 	case interrupted && vulnerableFound:
 		fmt.Fprintln(std.Stderr, "exsweep scan: interrupted; continue with --resume and the JSON-lines output")
@@ -431,10 +447,11 @@ func stdinIsTerminal(r io.Reader) bool {
 
 // scanMemoryLimit sets a soft memory limit that grows with the hosts in flight: a host costs
 // about 17 KB of live heap and a goroutine stack grown by its TLS handshake, and without a limit
-// the collector lets the heap double, which at 4,096 hosts passes 300 MB (bench/README.md).
-// GOMEMLIMIT still wins when set.
-func scanMemoryLimit(getenv func(string) string, concurrency int) {
+// the collector lets the heap double, which at 4,096 hosts passes 300 MB (bench/README.md). Room
+// for 32 hosts holding a full-size body at once (three copies: growing, kept, lower-cased) comes
+// on top. A soft limit only makes the collector work harder; GOMEMLIMIT still wins when set.
+func scanMemoryLimit(getenv func(string) string, concurrency int, maxBody int64) {
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(64<<20 + int64(concurrency)*(48<<10))
+		debug.SetMemoryLimit(64<<20 + int64(concurrency)*(48<<10) + 32*3*maxBody)
 	}
 }

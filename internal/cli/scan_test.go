@@ -252,11 +252,16 @@ func TestScanExcludeNeverTouches(t *testing.T) {
 }
 
 func TestScanInterruptedExit(t *testing.T) {
-	_, urls := labFleet(t, "127.25.5.1", exchangesim.Profile{Hostile: exchangesim.HostileSilent, Kind: exchangesim.KindExchange, Build: "15.1.2176.9"})
+	_, urls := labFleet(t, "127.25.5.1", exchangesim.Profile{Hostile: exchangesim.HostileSilent, Kind: exchangesim.KindExchange, Build: "15.1.2176.9"},
+		exchangesim.Profile{Kind: exchangesim.KindIIS})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
-	code, _, stderr := runCtx(t, ctx, "scan", "--format", "jsonl", "--timeout", "60s", "--tls-timeout", "60s", urls[0])
+	code, stdout, stderr := runCtx(t, ctx, "scan", "--format", "jsonl", "--timeout", "60s", "--tls-timeout", "60s", urls[0], urls[1])
+	// The IIS host finished and is written; the silent one was cut short and is not.
+	if got := decodeHosts(t, stdout); len(got) != 1 || got[urls[1]].Status != "not-exchange" {
+		t.Errorf("written after the interruption: %+v", got)
+	}
 	if code != cli.ExitPartialClean {
 		t.Errorf("exit %d, want %d (interrupted, nothing vulnerable)\n%s", code, cli.ExitPartialClean, stderr)
 	}

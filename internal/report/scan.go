@@ -58,7 +58,11 @@ func ScanCSVColumns() []string {
 func (c *csvScan) Host(h *finding.ScanHost) error {
 	if !c.header {
 		c.header = true
-		if err := c.w.Write(append(ScanCSVColumns(), c.families...)); err != nil {
+		header := ScanCSVColumns()
+		for _, f := range c.families {
+			header = append(header, csvCell(f)) // family names come from a catalog file
+		}
+		if err := c.w.Write(header); err != nil {
 			return err
 		}
 	}
@@ -132,12 +136,28 @@ func buildLess(a, b string) bool {
 	return len(pa) < len(pb)
 }
 
+// tableOthers bounds the one-line entries of hosts that are not Exchange: a table of a /8 is
+// sixteen million unreachable addresses, and the machine formats are there for those.
+const tableOthers = 1000
+
 type tableScan struct {
-	p     *printer
-	hosts []finding.ScanHost
+	p      *printer
+	hosts  []finding.ScanHost // Exchange servers, whole
+	others []finding.ScanHost // the rest, reduced to what their line shows
+	more   int                // the rest beyond tableOthers
 }
 
-func (t *tableScan) Host(h *finding.ScanHost) error { t.hosts = append(t.hosts, *h); return nil }
+func (t *tableScan) Host(h *finding.ScanHost) error {
+	switch {
+	case h.Status == finding.ScanExchange:
+		t.hosts = append(t.hosts, *h)
+	case len(t.others) < tableOthers:
+		t.others = append(t.others, finding.ScanHost{Target: h.Target, IP: h.IP, Status: h.Status, Reason: h.Reason})
+	default:
+		t.more++
+	}
+	return nil
+}
 
 // statusRank puts what needs action first.
 func statusRank(h *finding.ScanHost) int {
@@ -166,6 +186,7 @@ func vulnerable(h *finding.ScanHost) bool {
 }
 
 func (t *tableScan) Close(sum *finding.ScanSummary) error {
+	t.hosts = append(t.hosts, t.others...)
 	sort.SliceStable(t.hosts, func(i, j int) bool {
 		ri, rj := statusRank(&t.hosts[i]), statusRank(&t.hosts[j])
 		if ri != rj {
@@ -200,7 +221,7 @@ func (t *tableScan) Close(sum *finding.ScanSummary) error {
 			default:
 				st = "unknown(" + safe(f.Reason) + ")"
 			}
-			line := fmt.Sprintf("  %-14s %s", f.Family, st)
+			line := fmt.Sprintf("  %-14s %s", safe(f.Family), st)
 			if f.Install != nil && f.Status != finding.FixFixed {
 				line += "  install " + safe(f.Install.Name)
 				if f.Install.KB != "" {
@@ -237,6 +258,9 @@ func (t *tableScan) Close(sum *finding.ScanSummary) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if t.more > 0 {
+		p.line("... and %d more hosts that are not Exchange (see the summary; --format jsonl lists every host)", t.more)
+	}
 	if others > 0 {
 		p.line("")
 	}
@@ -263,13 +287,13 @@ func ScanSummaryText(w io.Writer, sum *finding.ScanSummary) {
 		sort.Strings(names)
 		p.line("Exchange builds:")
 		for _, k := range names {
-			p.line("  %-40s %d", k, sum.Products[k])
+			p.line("  %-40s %d", safe(k), sum.Products[k])
 		}
 	}
 	if sum.Statuses[finding.ScanExchange] > 0 {
 		p.line("%-14s %10s %10s %10s %10s", "fix family", "vulnerable", "mitigated", "fixed", "unknown")
 		for _, f := range sum.Families {
-			p.line("%-14s %10d %10d %10d %10d", f.Family, f.Vulnerable, f.Mitigated, f.Fixed, f.Unknown)
+			p.line("%-14s %10d %10d %10d %10d", safe(f.Family), f.Vulnerable, f.Mitigated, f.Fixed, f.Unknown)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -38,9 +37,9 @@ func mitigationFamilies(name string) []string {
 }
 
 // activeChecks sends the opt-in safe checks and folds their answers into the families.
-func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
+func activeChecks(ss *session, h *finding.ScanHost) {
 	// ProxyLogon SSRF, on a fresh connection so that "no response" means the server aborted it.
-	r, err := ss.get(ctx, reqSSRF, true)
+	r, err := ss.get(reqSSRF, true)
 	switch {
 	case err == nil && strings.Contains(strings.ToLower(r.Header.Get("X-CalculatedBETarget")), "localhost"):
 		check(h, reqSSRF, checkVulnerable, fmt.Sprintf("HTTP %d with X-CalculatedBETarget: %s", r.Status, finding.EscapeString(r.Header.Get("X-CalculatedBETarget"))))
@@ -48,7 +47,7 @@ func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
 	case err == nil:
 		check(h, reqSSRF, checkNotVulnerable, fmt.Sprintf("HTTP %d without X-CalculatedBETarget naming localhost", r.Status))
 	case wire.KindOf(err) == wire.KindAborted:
-		c, cerr := ss.get(ctx, reqSSRFControl, true)
+		c, cerr := ss.get(reqSSRFControl, true)
 		if cerr == nil {
 			check(h, reqSSRF, checkMitigated, fmt.Sprintf("no response to the cookie, HTTP %d without it: the URL Rewrite AbortRequest rules", c.Status))
 			mitigate(h, mitProxyLogonRewrite, "the ProxyLogon check was aborted while the same request without the cookie was answered")
@@ -61,7 +60,7 @@ func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
 
 	// ProxyShell SSRF, and its second opinion when the first is not conclusive.
 	shellAnswered := false
-	r, err = ss.get(ctx, reqShell, false)
+	r, err = ss.get(reqShell, false)
 	switch {
 	case err == nil && r.Status == 200 && signals.HasMAPITitle(r.Body):
 		shellAnswered = true
@@ -69,7 +68,7 @@ func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
 		confirm(h, "ProxyShell", reqShell)
 	default:
 		shellAnswered = err == nil
-		r2, err2 := ss.get(ctx, reqShellOWA, false)
+		r2, err2 := ss.get(reqShellOWA, false)
 		switch {
 		case err2 == nil && r2.Status == 302:
 			check(h, reqShell, checkVulnerable, "the /owa/ variant answered 302")
@@ -85,7 +84,7 @@ func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
 	}
 
 	// ProxyNotShell mitigation: the same autodiscover shape with "powershell" is aborted.
-	_, err = ss.get(ctx, reqNotShell, true)
+	_, err = ss.get(reqNotShell, true)
 	switch {
 	case err == nil:
 		check(h, reqNotShell, checkNotMitigated, "answered")
@@ -96,13 +95,17 @@ func activeChecks(ctx context.Context, ss *session, h *finding.ScanHost) {
 		check(h, reqNotShell, checkInconclusive, shortErr(err))
 	}
 
-	// Interim mitigation: the ECP and OAB pools stopped while OWA answers.
-	ecp, e1 := ss.get(ctx, reqECP, false)
-	oab, e2 := ss.get(ctx, reqOAB, false)
+	// Interim mitigation: the ECP and OAB pools stopped while OWA answers. A whole site (or a
+	// load balancer) answering 503 is not that.
+	owaUp := len(h.Requests) > 0 && h.Requests[0].Status > 0 && h.Requests[0].Status < 500
+	ecp, e1 := ss.get(reqECP, false)
+	oab, e2 := ss.get(reqOAB, false)
 	switch {
-	case e1 == nil && e2 == nil && ecp.Status == 503 && oab.Status == 503:
+	case e1 == nil && e2 == nil && ecp.Status == 503 && oab.Status == 503 && owaUp:
 		check(h, "ecp-oab-pools", checkMitigated, "/ecp/ and /oab/ answer 503 while /owa/ answers")
 		mitigate(h, mitPoolsStopped, "/ecp/ and /oab/ answer 503 (application pools stopped) while the OWA logon page answers")
+	case e1 == nil && e2 == nil && ecp.Status == 503 && oab.Status == 503:
+		check(h, "ecp-oab-pools", checkInconclusive, "/ecp/ and /oab/ answer 503, and so does the OWA logon page: the whole site is down")
 	case e1 == nil && e2 == nil:
 		check(h, "ecp-oab-pools", checkNotMitigated, fmt.Sprintf("/ecp/ %d, /oab/ %d", ecp.Status, oab.Status))
 	default:

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -72,11 +71,11 @@ func (e *evidence) headers(req string, h http.Header) {
 func (e *evidence) exactBuild() bool { return len(e.exact) > 0 }
 
 // ladder runs the requests for one host and fills h.
-func ladder(ctx context.Context, ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool) {
+func ladder(ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool) {
 	ev := &evidence{markers: map[string]finding.Marker{}, servers: map[string]bool{}}
 
 	// 1. The logon page.
-	r, err := ss.get(ctx, reqLogon, false)
+	r, err := ss.get(reqLogon, false)
 	if err != nil && ss.dialErr != nil && ss.answered == 0 {
 		unreachable(h, err)
 		return
@@ -104,10 +103,10 @@ func ladder(ctx context.Context, ss *session, h *finding.ScanHost, cat *catalog.
 
 	// 2. The EWS 401, and a second 401 sample when the first gave a build.
 	for _, name := range []string{reqEWS, reqOWAService} {
-		if name == reqOWAService && !ev.exactBuild() {
+		if (name == reqOWAService && !ev.exactBuild()) || ss.stopped() {
 			break
 		}
-		r, err := ss.get(ctx, name, false)
+		r, err := ss.get(name, false)
 		if err != nil && ss.answered == 0 && ss.dialErr != nil {
 			unreachable(h, err)
 			return
@@ -116,23 +115,24 @@ func ladder(ctx context.Context, ss *session, h *finding.ScanHost, cat *catalog.
 			continue
 		}
 		req := "GET " + requestByName(name).Target
-		nexact := len(ev.exact)
 		ev.headers(req, r.Header)
 		if r.Status == 401 {
 			c := signals.Challenges(r.Header)
 			switch {
 			case c.Online:
-				ev.mark(markAuth, req, "Bearer with Exchange Online's client id")
+				ev.mark(markAuth, req, "Bearer with Exchange Online's client id and issuer")
 				ev.online = append(ev.online, "WWW-Authenticate: Bearer client_id="+signals.OnlineClientID)
-			case (c.Negotiate || c.NTLM) && (signals.RequestID(r.Header) || len(ev.exact) > nexact):
-				ev.mark(markAuth, req, "401 Negotiate/NTLM with request-id")
+			case (c.Negotiate || c.NTLM) && signals.RequestID(r.Header):
+				// request-id is Exchange's own header: Windows authentication on a path named
+				// EWS is not enough, any IIS can be set up so.
+				ev.mark(markAuth, req, "401 Negotiate/NTLM with a request-id")
 			}
 		}
 	}
 
 	// 3. The export tool manifest, when no 401 named the build and the host looks like Exchange.
-	if !ev.exactBuild() && len(ev.markers) > 0 {
-		r, _ := ss.get(ctx, reqManifest, false)
+	if !ev.exactBuild() && len(ev.markers) > 0 && !ss.stopped() {
+		r, _ := ss.get(reqManifest, false)
 		if r != nil {
 			req := "GET " + requestByName(reqManifest).Target
 			ev.headers(req, r.Header)
@@ -144,13 +144,15 @@ func ladder(ctx context.Context, ss *session, h *finding.ScanHost, cat *catalog.
 			}
 		}
 	}
-
-	if !classify(h, ev, ss) {
+	if ev.cu != "" {
+		h.BuildsSeen = append(h.BuildsSeen, finding.BuildSeen{Build: ev.cu, Signal: sigCUPath, Request: "GET " + requestByName(reqLogon).Target})
+	}
+	if ss.ctx.Err() != nil || !classify(h, ev, ss) {
 		return
 	}
 	judge(h, ev, cat)
-	if active && h.Status == finding.ScanExchange {
-		activeChecks(ctx, ss, h)
+	if active && h.Status == finding.ScanExchange && !ss.stopped() {
+		activeChecks(ss, h)
 	}
 }
 
@@ -161,7 +163,7 @@ func unreachable(h *finding.ScanHost, err error) {
 		h.Status = finding.ScanUnreachable
 	case wire.KindTimeout:
 		var we *wire.Error
-		if asWire(err, &we) && we.Phase == "connect" {
+		if errors.As(err, &we) && we.Phase == "connect" {
 			h.Status = finding.ScanUnreachable
 		} else {
 			h.Status = finding.ScanFailed
@@ -170,6 +172,12 @@ func unreachable(h *finding.ScanHost, err error) {
 		h.Status = finding.ScanFailed
 	}
 	h.Reason = shortErr(err)
+}
+
+// onPremises reports whether a build number belongs to an on-premises product (2007 to SE).
+func onPremises(v catalog.Version) bool {
+	p := catalog.ProductOf(v)
+	return p != "" && p != catalog.ProductOnline
 }
 
 // classify decides the host's status from the markers; false when there is nothing more to judge.
@@ -182,30 +190,49 @@ func classify(h *finding.ScanHost, ev *evidence, ss *session) bool {
 		h.Servers = append(h.Servers, s)
 	}
 	sort.Strings(h.Servers)
-	h.BuildsSeen = ev.exact
+	h.BuildsSeen = append(ev.exact, h.BuildsSeen...)
 
-	onlineBuild := false
+	onlineBuild, onPremBuild := false, false
+	versions := []string{}
 	for _, b := range ev.exact {
-		if v, err := catalog.ParseBuild(b.Build); err == nil && catalog.ProductOf(v) == catalog.ProductOnline {
-			onlineBuild = true
+		if v, err := catalog.ParseBuild(b.Build); err == nil {
+			versions = append(versions, b.Build)
+			onlineBuild = onlineBuild || catalog.ProductOf(v) == catalog.ProductOnline
+			onPremBuild = onPremBuild || onPremises(v)
 		}
 	}
+	if v, err := catalog.ParseCU(ev.cu); err == nil {
+		onlineBuild = onlineBuild || catalog.ProductOf(v) == catalog.ProductOnline
+		onPremBuild = onPremBuild || onPremises(v)
+	}
+	failed := firstError(h)
 	switch {
 	case ss.answered == 0:
 		h.Status = finding.ScanFailed
-		h.Reason = firstError(h)
+		h.Reason = failed
 		return false
+	case onPremBuild && (len(ev.online) > 0 || onlineBuild):
+		// Hybrid set-ups send Online's headers from an on-premises server: an on-premises build
+		// is never hidden behind them.
+		h.Warnings = append(h.Warnings, "Exchange Online signals ("+strings.Join(uniq(ev.online), "; ")+") next to an on-premises build: judged as on-premises")
 	case len(ev.online) > 0 || onlineBuild:
 		h.Status = finding.ScanOnline
 		h.Reason = "Exchange Online (Microsoft 365): " + strings.Join(uniq(ev.online), "; ")
-		if onlineBuild && len(ev.online) == 0 {
+		if len(ev.online) == 0 {
 			h.Reason = "Exchange Online (Microsoft 365): a 15.20 build"
 		}
 		h.Families = nil
 		return false
+	}
+	switch {
 	case len(ev.markers) >= 2:
 		h.Status = finding.ScanExchange
 		return true
+	case len(ev.markers) == 1 && failed != "":
+		// One marker and a request that got no answer: not enough to judge either way.
+		h.Status = finding.ScanFailed
+		h.Reason = "one Exchange marker (" + h.Markers[0].Name + "), then " + failed
+		return false
 	case len(ev.markers) == 1:
 		h.Status = finding.ScanNotExchange
 		h.Reason = "look-alike: one Exchange marker (" + h.Markers[0].Name + ") and nothing that agrees with it"
@@ -213,8 +240,8 @@ func classify(h *finding.ScanHost, ev *evidence, ss *session) bool {
 	}
 	h.Status = finding.ScanNotExchange
 	h.Reason = "no Exchange marker"
-	if e := firstError(h); e != "" && ss.answered < len(h.Requests) {
-		h.Reason += " (" + e + ")"
+	if failed != "" {
+		h.Reason += " (" + failed + ")"
 	}
 	return false
 }
@@ -252,7 +279,7 @@ func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
 		h.Warnings = append(h.Warnings, "the logon page refers to several versions: a stitched or copied page")
 	}
 
-	var res *catalog.Result
+	var res, cuRes *catalog.Result
 	var err error
 	switch {
 	case lowest != nil:
@@ -260,11 +287,20 @@ func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
 		if lowest.Signal == sigLegacyPath && h.Confidence == "high" {
 			h.Confidence = "medium"
 		}
-		if ev.cu != "" && !lowestV.SameCU(cuV) && h.Confidence == "high" {
-			h.Confidence = "medium"
-			h.Warnings = append(h.Warnings, fmt.Sprintf("the logon page is of CU %s, the lowest back end answers %s: mixed builds, the lowest decides", ev.cu, h.Build))
-		}
 		res, err = cat.Lookup(lowestV)
+		if ev.cu != "" && !lowestV.SameCU(cuV) {
+			if h.Confidence == "high" {
+				h.Confidence = "medium"
+			}
+			if cuV.Less(lowestV) {
+				// The front end that served the logon page is older than every back end that
+				// answered: it is what an attacker reaches first. The worse answer decides.
+				h.Warnings = append(h.Warnings, fmt.Sprintf("the logon page is of CU %s, older than the back ends' %s: each family takes the worse of the two", ev.cu, h.Build))
+				cuRes, _ = cat.LookupCU(cuV)
+			} else {
+				h.Warnings = append(h.Warnings, fmt.Sprintf("the logon page is of CU %s, the lowest back end answers %s: mixed builds, the lowest decides", ev.cu, h.Build))
+			}
+		}
 	case ev.cu != "":
 		h.Build, h.BuildFrom = cuV.CUString(), sigCUPath
 		if h.Confidence == "high" {
@@ -282,13 +318,32 @@ func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
 		return
 	}
 	h.Product, h.ProductName, h.CU, h.Update = res.Product, res.ProductName, res.CU, res.Update
-	for _, v := range res.Families {
-		fs := finding.FamilyStatus{Family: v.Family, CVEs: v.CVEs, Status: string(v.Status), Reason: v.Reason, Why: v.Why, Signal: "build " + h.Build + " (" + h.BuildFrom + ")"}
+	for i, v := range res.Families {
+		signal := "build " + h.Build + " (" + h.BuildFrom + ")"
+		if cuRes != nil && i < len(cuRes.Families) && worse(cuRes.Families[i].Status, v.Status) {
+			v = cuRes.Families[i]
+			signal = "CU " + ev.cu + " (" + sigCUPath + ")"
+		}
+		fs := finding.FamilyStatus{Family: v.Family, CVEs: v.CVEs, Status: string(v.Status), Reason: v.Reason, Why: v.Why, Signal: signal}
 		if v.Install != nil {
 			fs.Install = &finding.FixInstall{Name: v.Install.Name, KB: v.Install.KB, Build: v.Install.Build, CUUpgradeFirst: v.Install.CUUpgradeFirst, CU: v.Install.CU}
 		}
 		h.Families = append(h.Families, fs)
 	}
+}
+
+// worse: vulnerable is worse than unknown, unknown than fixed.
+func worse(a, b catalog.Status) bool {
+	rank := func(s catalog.Status) int {
+		switch s {
+		case catalog.Vulnerable:
+			return 2
+		case catalog.Unknown:
+			return 1
+		}
+		return 0
+	}
+	return rank(a) > rank(b)
 }
 
 func unknownFamilies(cat *catalog.Catalog, reason string) []finding.FamilyStatus {
@@ -313,9 +368,11 @@ func certNames(st *tls.ConnectionState) []string {
 	return out
 }
 
+// firstError is the error of the first request that got no answer, "" when every request was
+// answered (a truncated body is an answer).
 func firstError(h *finding.ScanHost) string {
 	for _, r := range h.Requests {
-		if r.Error != "" {
+		if r.Status == 0 && r.Error != "" {
 			return r.Error
 		}
 	}
@@ -324,13 +381,11 @@ func firstError(h *finding.ScanHost) string {
 
 func shortErr(err error) string {
 	var we *wire.Error
-	if asWire(err, &we) {
+	if errors.As(err, &we) {
 		return we.Short()
 	}
 	return err.Error()
 }
-
-func asWire(err error, we **wire.Error) bool { return errors.As(err, we) }
 
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))

@@ -39,7 +39,7 @@ type Options struct {
 	HostTimeout time.Duration // the whole host, every request included (default 30 s)
 	Concurrency int           // hosts scanned at once (default 256)
 	Rate        float64       // requests per second over the whole scan; 0 = no limit
-	Retries     int           // retries of a connection after a transient local failure (default 2)
+	Retries     int           // retries of a connection after a transient local failure (the CLI's default is 2)
 	Active      bool          // also send the active safe checks
 	Exclude     *target.Exclusions
 	Resolver    Resolver
@@ -69,8 +69,6 @@ func New(o Options) (*Scanner, error) {
 	}
 	if o.Retries < 0 {
 		o.Retries = 0
-	} else if o.Retries == 0 {
-		o.Retries = 2
 	}
 	if o.Rate < 0 {
 		return nil, fmt.Errorf("scan: rate %v: want 0 (no limit) or more", o.Rate)
@@ -95,7 +93,8 @@ func New(o Options) (*Scanner, error) {
 // Run scans every target the sequence yields, o.Concurrency at a time, and calls emit with each
 // host's result as it finishes (from one goroutine at a time). A bad target is passed to bad and
 // the scan goes on. Run returns when every started host has finished; when ctx is cancelled it
-// starts no new host and the hosts under way end at their next read.
+// starts no new host, the hosts under way end at their next read, and their results, cut short,
+// are not emitted: a resumed scan does them again instead of trusting half a ladder.
 func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, error], emit func(finding.ScanHost), bad func(error)) error {
 	work := make(chan target.Target)
 	var mu sync.Mutex
@@ -106,6 +105,9 @@ func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, erro
 			defer wg.Done()
 			for t := range work {
 				h := s.Host(ctx, t)
+				if ctx.Err() != nil {
+					continue
+				}
 				mu.Lock()
 				emit(h)
 				mu.Unlock()
@@ -122,6 +124,9 @@ func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, erro
 			}
 			continue
 		}
+		if err = ctx.Err(); err != nil {
+			break
+		}
 		select {
 		case work <- t:
 			continue
@@ -135,14 +140,13 @@ func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, erro
 	return err
 }
 
-// Host scans one target.
+// Host scans one target. Its deadline is o.HostTimeout of its own time: waiting for the global
+// rate limiter does not count against it, so a polite --rate never turns servers into timeouts.
 func (s *Scanner) Host(ctx context.Context, t target.Target) finding.ScanHost {
 	start := time.Now()
 	h := finding.ScanHost{Schema: finding.ScanSchema, Target: t.Key(), Input: t.Input, Name: t.Name,
 		Port: t.Port, Scheme: t.Scheme, Started: start.UTC(), Requests: []finding.Exchange{}}
-	hctx, cancel := context.WithTimeout(ctx, s.opts.HostTimeout)
-	defer cancel()
-	s.host(hctx, t, &h)
+	s.host(ctx, start.Add(s.opts.HostTimeout), t, &h)
 	h.Duration = time.Since(start).Seconds()
 	if len(h.Families) == 0 {
 		h.Families = s.unknownAll(h.Reason)
@@ -150,10 +154,12 @@ func (s *Scanner) Host(ctx context.Context, t target.Target) finding.ScanHost {
 	return h
 }
 
-func (s *Scanner) host(ctx context.Context, t target.Target, h *finding.ScanHost) {
+func (s *Scanner) host(ctx context.Context, deadline time.Time, t target.Target, h *finding.ScanHost) {
 	addr := t.Addr
 	if !addr.IsValid() {
-		a, status, reason := s.resolve(ctx, t.Name)
+		rctx, cancel := context.WithDeadline(ctx, deadline)
+		a, status, reason := s.resolve(rctx, t.Name)
+		cancel()
 		if status != "" {
 			h.Status, h.Reason = status, reason
 			return
@@ -171,9 +177,9 @@ func (s *Scanner) host(ctx context.Context, t target.Target, h *finding.ScanHost
 	if (t.Scheme == "https" && t.Port != 443) || (t.Scheme == "http" && t.Port != 80) {
 		hostHeader += ":" + strconv.Itoa(int(t.Port))
 	}
-	ses := &session{s: s, addr: netip.AddrPortFrom(addr, t.Port), tls: t.Scheme == "https", sni: t.Name, host: hostHeader, h: h}
+	ses := &session{s: s, ctx: ctx, deadline: deadline, addr: netip.AddrPortFrom(addr, t.Port), tls: t.Scheme == "https", sni: t.Name, host: hostHeader, h: h}
 	defer ses.close()
-	ladder(ctx, ses, h, s.opts.Catalog, s.opts.Active)
+	ladder(ses, h, s.opts.Catalog, s.opts.Active)
 }
 
 // resolve looks a name up and picks its first address not excluded.
@@ -211,20 +217,24 @@ func (s *Scanner) unknownAll(reason string) []finding.FamilyStatus {
 	}
 	out := make([]finding.FamilyStatus, 0, len(s.opts.Catalog.Families))
 	for _, f := range s.opts.Catalog.Families {
-		out = append(out, finding.FamilyStatus{Family: f.Name, Status: finding.FixUnknown, Reason: reason})
+		out = append(out, finding.FamilyStatus{Family: f.Name, CVEs: f.CVEs, Status: finding.FixUnknown, Reason: reason})
 	}
 	return out
 }
 
 // session is one host's connection and the record of what was sent.
 type session struct {
-	s    *Scanner
-	addr netip.AddrPort
-	tls  bool
-	sni  string
-	host string
-	h    *finding.ScanHost
-	conn *wire.Conn
+	s *Scanner
+	// ctx is the scan's; deadline is the host's, pushed back by time spent waiting for the rate
+	// limiter. Every request runs under both.
+	ctx      context.Context
+	deadline time.Time
+	addr     netip.AddrPort
+	tls      bool
+	sni      string
+	host     string
+	h        *finding.ScanHost
+	conn     *wire.Conn
 	// dialErr is the last dial failure: the host's status when no request got through.
 	dialErr  error
 	answered int // responses received
@@ -235,6 +245,11 @@ func (ss *session) close() {
 		ss.conn.Close()
 		ss.conn = nil
 	}
+}
+
+// stopped reports whether the ladder should stop: the scan was cancelled or the host's time is up.
+func (ss *session) stopped() bool {
+	return ss.ctx.Err() != nil || !time.Now().Before(ss.deadline)
 }
 
 // dial connects, retrying transient local failures (out of sockets) with backoff.
@@ -268,8 +283,18 @@ func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
 
 // get sends one of the listed requests. fresh asks for a new connection (the abort checks must
 // not mistake a keep-alive connection closed by the server for an abort).
-func (ss *session) get(ctx context.Context, name string, fresh bool) (*wire.Response, error) {
+func (ss *session) get(name string, fresh bool) (*wire.Response, error) {
 	req := requestByName(name)
+	if ss.s.limiter != nil {
+		// Wait on the scan's context, not the host's deadline, and give the host back the time.
+		waitStart := time.Now()
+		if err := ss.s.limiter.Wait(ss.ctx); err != nil {
+			return nil, &wire.Error{Phase: "rate", Kind: wire.KindCanceled, Err: err}
+		}
+		ss.deadline = ss.deadline.Add(time.Since(waitStart))
+	}
+	ctx, cancel := context.WithDeadline(ss.ctx, ss.deadline)
+	defer cancel()
 	start := time.Now()
 	ex := finding.Exchange{Request: "GET " + req.Target}
 	resp, err := ss.send(ctx, req, fresh)
@@ -295,11 +320,6 @@ func (ss *session) get(ctx context.Context, name string, fresh bool) (*wire.Resp
 }
 
 func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Response, error) {
-	if ss.s.limiter != nil {
-		if err := ss.s.limiter.Wait(ctx); err != nil {
-			return nil, &wire.Error{Phase: "rate", Kind: wire.KindTimeout, Err: err}
-		}
-	}
 	var extra [][2]string
 	if req.Cookie != "" {
 		extra = [][2]string{{"Cookie", req.Cookie}}

@@ -399,7 +399,7 @@ func TestTransientDialFailuresRetried(t *testing.T) {
 		}
 		return d.DialContext(ctx, network, addr)
 	}
-	s, err := scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: dial})
+	s, err := scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: dial, Retries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestTransientDialFailuresRetried(t *testing.T) {
 		attempts++
 		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	}
-	s, err = scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: refused})
+	s, err = scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t), DialContext: refused, Retries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -206,7 +206,9 @@ func RequestID(h http.Header) bool {
 // Challenge describes a 401's WWW-Authenticate offers.
 type Challenge struct {
 	Negotiate, NTLM, Basic bool
-	// Online: a Bearer offer naming Exchange Online's client id.
+	// Online: a Bearer offer naming Exchange Online's client id with the any-tenant issuer
+	// ("...@*"). On-premises servers in hybrid modern authentication offer the same client id,
+	// but with their own tenant's id after the @.
 	Online bool
 }
 
@@ -222,7 +224,7 @@ func Challenges(h http.Header) Challenge {
 			c.NTLM = true
 		case strings.HasPrefix(l, "basic"):
 			c.Basic = true
-		case strings.HasPrefix(l, "bearer") && strings.Contains(l, OnlineClientID):
+		case strings.HasPrefix(l, "bearer") && strings.Contains(l, OnlineClientID) && strings.Contains(l, "@*"):
 			c.Online = true
 		}
 	}

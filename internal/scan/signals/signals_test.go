@@ -97,7 +97,7 @@ func TestHeaders(t *testing.T) {
 	h.Set("request-id", "3f2504e0-4f89-11d3-9a0c-0305e82c3301")
 	h.Add("WWW-Authenticate", "Negotiate")
 	h.Add("WWW-Authenticate", "NTLM")
-	h.Add("WWW-Authenticate", `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="x"`)
+	h.Add("WWW-Authenticate", `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*"`)
 	if v := signals.OWAVersion(h); v != "15.1.2176.9" {
 		t.Errorf("OWAVersion = %q", v)
 	}
@@ -118,7 +118,8 @@ func TestHeaders(t *testing.T) {
 	bad := http.Header{}
 	bad.Set("X-OWA-Version", "15.1.2176.9; drop table")
 	bad.Set("request-id", "not-a-guid")
-	bad.Set("WWW-Authenticate", "Bearer realm=x")
+	// Hybrid modern authentication on premises: the same client id, the tenant's own issuer.
+	bad.Set("WWW-Authenticate", `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@8f4b2a6e-1111-2222-3333-444455556666"`)
 	if signals.OWAVersion(bad) != "" || signals.RequestID(bad) || signals.Challenges(bad).Online {
 		t.Error("malformed headers were accepted")
 	}

@@ -145,6 +145,7 @@ var errBudget = errors.New("read budget exhausted")
 
 func (m *meter) Read(p []byte) (int, error) {
 	if m.budget <= 0 {
+		m.err = errBudget
 		return 0, errBudget
 	}
 	if int64(len(p)) > m.budget {
@@ -189,12 +190,12 @@ func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serv
 			ServerName:         serverName,
 			InsecureSkipVerify: true, // #nosec: a scanner must read every certificate, valid or not
 			MinVersion:         tls.VersionTLS10,
-			// Classic key exchange only, P-256 first: the scanner reads public pages, and the
-			// post-quantum hybrid (Go's default) costs a third of a handshake's CPU, which is
-			// most of a scan's; P-256 has assembly and costs half of X25519 here.
+			// Classic key exchange only (Go orders these itself): the scanner reads public
+			// pages, and the post-quantum hybrid Go adds by default cost a fifth of the scan's
+			// CPU in the fleet benchmark (4.5 s against 3.5 s for 4,096 hosts).
 			CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384},
 		})
-		stop := c.watch(ctx, lim.TLS)
+		stop := watch(ctx, nc, lim.TLS)
 		err := tc.HandshakeContext(ctx)
 		stop()
 		if err != nil {
@@ -210,15 +211,16 @@ func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serv
 	return c, nil
 }
 
-// watch sets the phase deadline (bounded by ctx's) and makes ctx's cancellation interrupt the
-// blocked read or write at once. The returned func must be called when the phase ends.
-func (c *Conn) watch(ctx context.Context, phase time.Duration) func() bool {
+// watch sets the phase deadline on nc (bounded by ctx's) and makes ctx's cancellation interrupt
+// the blocked read or write at once. The returned func must be called when the phase ends. It
+// takes the connection as a value: the callback may run while Dial swaps in the TLS layer.
+func watch(ctx context.Context, nc net.Conn, phase time.Duration) func() bool {
 	dl := time.Now().Add(phase)
 	if d, ok := ctx.Deadline(); ok && d.Before(dl) {
 		dl = d
 	}
-	c.nc.SetDeadline(dl)
-	return context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	nc.SetDeadline(dl)
+	return context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 }
 
 // Reusable reports whether another request may go over this connection.
@@ -251,7 +253,7 @@ func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra []
 	}
 	b.WriteString("\r\n")
 
-	stop := c.watch(ctx, c.limits.Headers)
+	stop := watch(ctx, c.nc, c.limits.Headers)
 	defer func() { stop() }()
 	if _, err := io.WriteString(c.nc, b.String()); err != nil {
 		return nil, classify("write", err, ctx)
@@ -260,6 +262,10 @@ func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra []
 	c.meter.budget = int64(c.limits.MaxHeader)
 	c.meter.err = nil
 	resp, err := http.ReadResponse(c.br, nil)
+	// Interim 1xx answers (100 Continue, 103 Early Hints) are not the answer: read on, a few.
+	for informational := 0; err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != 101 && informational < 4; informational++ {
+		resp, err = http.ReadResponse(c.br, nil)
+	}
 	if err != nil {
 		got := c.meter.n - before
 		if got == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)) {
@@ -275,11 +281,13 @@ func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra []
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header}
 	stop()
-	stop = c.watch(ctx, c.limits.Body)
+	stop = watch(ctx, c.nc, c.limits.Body)
 
 	// The body: never more than MaxBody bytes off the wire, and never more than MaxBody once
 	// decoded. A gzip bomb costs MaxBody of memory and a few milliseconds.
-	c.meter.budget = c.limits.MaxBody + int64(c.br.Buffered()) + 1
+	// The meter's budget leaves room for chunk framing; the body itself is capped below.
+	c.meter.budget = 2*c.limits.MaxBody + 64<<10
+	c.meter.err = nil
 	var body io.Reader = resp.Body
 	gz := strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip")
 	if gz {
@@ -299,12 +307,16 @@ func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra []
 	out.Body = data
 	if rerr != nil {
 		out.Truncated = true
-		if e := classify("body", rerr, ctx); e != nil {
+		// Our own caps (the meter, or the compressed bytes of a gzip body cut at MaxBody) are
+		// not the server's fault: truncated, no error.
+		ownCap := errors.Is(c.meter.err, errBudget) || (gz && errors.Is(rerr, io.ErrUnexpectedEOF) && c.meter.err == nil)
+		if e := classify("body", rerr, ctx); e != nil && !ownCap {
 			out.BodyErr = e.(*Error).Short()
 		}
 	}
-	// Reuse only when the body ended cleanly where the server said it would.
-	if !out.Truncated && rerr == nil && !gz && !resp.Close {
+	// Reuse only when the body ended cleanly where the server said it would, nothing more came
+	// with it (a second response that no request asked for), and it was a final answer.
+	if !out.Truncated && rerr == nil && !gz && !resp.Close && c.br.Buffered() == 0 && resp.StatusCode >= 200 {
 		var probe [1]byte
 		if n, _ := resp.Body.Read(probe[:]); n == 0 {
 			c.reusable = true

@@ -5,8 +5,16 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -201,6 +209,19 @@ func TestHostileResponses(t *testing.T) {
 			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: "+itoa(len(gz))+"\r\n\r\n")
 			c.Write(gz)
 		}, "", true, 2 * time.Second},
+		{"twenty thousand short headers", func(c net.Conn) {
+			readRequest(c)
+			io.WriteString(c, "HTTP/1.1 200 OK\r\n"+strings.Repeat("X-A: b\r\n", 20000)+"\r\n")
+		}, wire.KindTooLarge, false, 2 * time.Second},
+		{"chunked body over the cap", func(c net.Conn) {
+			readRequest(c)
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+			for range 4096 {
+				if _, err := io.WriteString(c, "1\r\nx\r\n"); err != nil {
+					return
+				}
+			}
+		}, "", true, time.Second},
 		{"reset mid-body", func(c net.Conn) {
 			readRequest(c)
 			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhalf")
@@ -240,6 +261,64 @@ func TestHostileResponses(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestNoReuseAfterUnaskedBytes(t *testing.T) {
+	// A response followed at once by a second one nobody asked for: the second must never be
+	// taken for the answer to the next request.
+	addr := serve(t, func(c net.Conn) {
+		readRequest(c)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 401 Unauthorized\r\nX-OWA-Version: 15.1.2176.9\r\nContent-Length: 0\r\n\r\n")
+		hold(c, 2*time.Second)
+	})
+	c := dial(t, addr, quick())
+	resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("%v %+v", err, resp)
+	}
+	if c.Reusable() {
+		t.Error("a connection holding unasked bytes was kept for the next request")
+	}
+}
+
+func TestInterimResponsesSkipped(t *testing.T) {
+	addr := serve(t, func(c net.Conn) {
+		readRequest(c)
+		io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+	})
+	c := dial(t, addr, quick())
+	resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+	if err != nil || resp.Status != 401 {
+		t.Fatalf("got %v %+v, want the final 401", err, resp)
+	}
+}
+
+func TestServerNameInTLS(t *testing.T) {
+	cert, err := tls.X509KeyPair(testCert())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	addr := serve(t, func(c net.Conn) {
+		tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}, GetConfigForClient: func(hi *tls.ClientHelloInfo) (*tls.Config, error) {
+			got <- hi.ServerName
+			return nil, nil
+		}})
+		tc.Handshake()
+		hold(tc, 2*time.Second)
+	})
+	d := &wire.Dialer{Limits: quick()}
+	c, err := d.Dial(context.Background(), addr, true, "mail.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if sni := <-got; sni != "mail.example.org" {
+		t.Errorf("SNI %q", sni)
+	}
+	if c.TLS == nil || len(c.TLS.PeerCertificates) == 0 {
+		t.Error("the handshake state (certificate) is not kept")
+	}
+}
 
 func TestDialErrors(t *testing.T) {
 	// A port nobody listens on: refused at once.
@@ -316,4 +395,14 @@ func FuzzResponse(f *testing.F) {
 			t.Fatalf("body of %d bytes over the cap", len(resp.Body))
 		}
 	})
+}
+
+// testCert makes a throwaway self-signed certificate for "localhost" (ECDSA P-256).
+func testCert() ([]byte, []byte) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	kd, _ := x509.MarshalECPrivateKey(key)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kd})
 }
