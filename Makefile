@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 5s
 
-.PHONY: help build run-example test test-update lint fuzz fuzz-long bench check
+.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -33,5 +33,8 @@ fuzz-long: ## every fuzz target for 5 minutes each
 
 bench: ## the hunt benchmark against ripgrep (prints the table of bench/README.md; needs rg, ~12 GB disk)
 	./bench/hunt-logs.sh
+
+bench-scan: ## the scan benchmark against nmap on an emulated fleet of 4,096 hosts (table of bench/README.md)
+	./bench/scan-fleet.sh
 
 check: lint test fuzz ## what CI runs

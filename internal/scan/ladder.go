@@ -41,6 +41,8 @@ type evidence struct {
 	servers map[string]bool
 	online  []string // why it looks like Exchange Online
 	mixed   bool
+	// unsampled: the second 401 sample failed, so the lowest build may not have been seen.
+	unsampled bool
 }
 
 func (e *evidence) mark(name, req, value string) {
@@ -76,8 +78,14 @@ func ladder(ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool)
 
 	// 1. The logon page.
 	r, err := ss.get(reqLogon, false)
-	if err != nil && ss.dialErr != nil && ss.answered == 0 {
+	switch {
+	case err != nil && !ss.connected:
 		unreachable(h, err)
+		return
+	case err != nil && (wire.KindOf(err) == wire.KindTimeout || phaseOf(err) == "tls"):
+		// Connected, then no answer in time (a tarpit, a hung server) or no TLS: every further
+		// request would cost the same; one is enough to say so.
+		h.Status, h.Reason = finding.ScanFailed, shortErr(err)
 		return
 	}
 	req := "GET " + requestByName(reqLogon).Target
@@ -107,11 +115,16 @@ func ladder(ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool)
 			break
 		}
 		r, err := ss.get(name, false)
-		if err != nil && ss.answered == 0 && ss.dialErr != nil {
+		if err != nil && !ss.connected {
 			unreachable(h, err)
 			return
 		}
 		if r == nil {
+			if name == reqOWAService && ev.exactBuild() {
+				// Behind a load balancer the back end that did not answer may be the older one.
+				h.Warnings = append(h.Warnings, "the second 401 sample got no answer ("+shortErr(err)+"): another back end may run an older build")
+				ev.unsampled = true
+			}
 			continue
 		}
 		req := "GET " + requestByName(name).Target
@@ -277,6 +290,9 @@ func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
 	if ev.mixed {
 		h.Confidence = "low"
 		h.Warnings = append(h.Warnings, "the logon page refers to several versions: a stitched or copied page")
+	}
+	if ev.unsampled && h.Confidence == "high" {
+		h.Confidence = "medium"
 	}
 
 	var res, cuRes *catalog.Result

@@ -235,9 +235,12 @@ type session struct {
 	host     string
 	h        *finding.ScanHost
 	conn     *wire.Conn
-	// dialErr is the last dial failure: the host's status when no request got through.
-	dialErr  error
-	answered int // responses received
+	// buf is the host's body buffer: each response body is used before the next request.
+	buf []byte
+	// connected: some connection was made. A host that never accepted one is unreachable;
+	// one that did and then failed is failed.
+	connected bool
+	answered  int // responses received
 }
 
 func (ss *session) close() {
@@ -267,6 +270,9 @@ func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
 		}
 		var c *wire.Conn
 		c, err = ss.s.dialer.Dial(ctx, ss.addr, ss.tls, ss.sni)
+		if err == nil || wire.KindOf(err) == wire.KindTLS || (wire.KindOf(err) == wire.KindTimeout && phaseOf(err) == "tls") {
+			ss.connected = true // TCP was accepted, even if TLS then failed
+		}
 		if err == nil {
 			if c.TLS != nil && len(ss.h.CertNames) == 0 && len(c.TLS.PeerCertificates) > 0 {
 				ss.h.CertNames = certNames(c.TLS)
@@ -277,7 +283,6 @@ func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
 			break
 		}
 	}
-	ss.dialErr = err
 	return nil, err
 }
 
@@ -301,9 +306,13 @@ func (ss *session) get(name string, fresh bool) (*wire.Response, error) {
 	ex.Seconds = time.Since(start).Seconds()
 	if err != nil {
 		var we *wire.Error
-		if errors.As(err, &we) {
+		switch {
+		case errors.As(err, &we) && we.Kind == wire.KindTimeout && !time.Now().Before(ss.deadline):
+			// The host's own deadline cut the phase short: say so, not "the connect timed out".
+			ex.Error = "timeout-host"
+		case we != nil:
 			ex.Error = we.Short()
-		} else {
+		default:
 			ex.Error = err.Error()
 		}
 	} else {
@@ -335,7 +344,7 @@ func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Res
 	} else {
 		reused = true
 	}
-	resp, err := ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra)
+	resp, err := ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra, ss.buf)
 	if err != nil && reused && (wire.KindOf(err) == wire.KindAborted || wire.KindOf(err) == wire.KindReset) {
 		// The server closed an idle keep-alive connection as we wrote: not an answer. Once more, fresh.
 		ss.close()
@@ -344,10 +353,22 @@ func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Res
 			return nil, derr
 		}
 		ss.conn = c
-		resp, err = ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra)
+		resp, err = ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra, ss.buf)
+	}
+	if resp != nil && cap(resp.Body) > cap(ss.buf) {
+		ss.buf = resp.Body[:0] // keep the grown buffer for the next request
 	}
 	if err != nil || !ss.conn.Reusable() {
 		ss.close()
 	}
 	return resp, err
+}
+
+// phaseOf is the phase of a wire error, "" for others.
+func phaseOf(err error) string {
+	var we *wire.Error
+	if errors.As(err, &we) {
+		return we.Phase
+	}
+	return ""
 }

@@ -51,16 +51,15 @@ func LogonPage(body []byte) Logon {
 			t == "exchange admin center"
 	}
 	// Resource paths: /owa/auth/<3 parts>/<dir>/ (2013+) and /owa/<4 parts>/<dir>/ (2007, 2010).
-	lower := bytes.ToLower(body)
 	for i, seen := 0, 0; seen < 64; {
-		j := bytes.Index(lower[i:], []byte("/owa/"))
+		j := indexFold(body[i:], "/owa/")
 		if j < 0 {
 			break
 		}
 		i += j + len("/owa/")
-		rest := lower[i:]
+		rest := body[i:]
 		parts := 4
-		if bytes.HasPrefix(rest, []byte("auth/")) {
+		if hasPrefixFold(rest, "auth/") {
 			rest = rest[len("auth/"):]
 			parts = 3
 		}
@@ -120,11 +119,45 @@ func dottedPrefix(b []byte, parts int) (v string, rest []byte, ok bool) {
 // resourceDir: the path goes on into one of the folders OWA serves its resources from.
 func resourceDir(b []byte) bool {
 	for _, d := range []string{"themes/", "scripts/", "resources/", "prem/"} {
-		if bytes.HasPrefix(b, []byte(d)) {
+		if hasPrefixFold(b, d) {
 			return true
 		}
 	}
 	return false
+}
+
+// indexFold finds an ASCII needle in b, ignoring ASCII case, without copying b.
+func indexFold(b []byte, needle string) int {
+	first := needle[0]
+	for i := 0; i+len(needle) <= len(b); {
+		j := bytes.IndexByte(b[i:], first) // needles here start with '/', which has no case
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if hasPrefixFold(b[i:], needle) {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// hasPrefixFold is bytes.HasPrefix ignoring ASCII case.
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for k := 0; k < len(prefix); k++ {
+		c := b[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // Version normalises a dotted version of exactly parts numeric parts (each at most 6 digits)

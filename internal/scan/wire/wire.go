@@ -233,8 +233,11 @@ func (c *Conn) Used() int { return c.used }
 func (c *Conn) Close() error { c.reusable = false; return c.nc.Close() }
 
 // Get sends "GET target HTTP/1.1" with the Host header host and the extra header lines, and reads
-// the response within the limits. After an error the connection is not reusable.
-func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra [][2]string) (*Response, error) {
+// the response within the limits. After an error the connection is not reusable. The body is read
+// into scratch (grown as needed; nil is fine) and Response.Body shares its memory: it is valid
+// until scratch is used again. A scan reads a few bodies per host, one after the other, so one
+// buffer per host spares the collector most of a scan's garbage.
+func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra [][2]string, scratch []byte) (*Response, error) {
 	c.reusable = false
 	c.used++
 	var b strings.Builder
@@ -299,7 +302,7 @@ func (c *Conn) Get(ctx context.Context, host, target, userAgent string, extra []
 		}
 		body = zr
 	}
-	data, rerr := io.ReadAll(io.LimitReader(body, c.limits.MaxBody+1))
+	data, rerr := readAll(io.LimitReader(body, c.limits.MaxBody+1), scratch[:0])
 	if int64(len(data)) > c.limits.MaxBody {
 		data = data[:c.limits.MaxBody]
 		out.Truncated = true
@@ -356,4 +359,24 @@ func classify(phase string, err error, ctx context.Context) error {
 		return &Error{Phase: phase, Kind: KindNetwork, Err: err}
 	}
 	return &Error{Phase: phase, Kind: KindMalformed, Err: err}
+}
+
+// readAll is io.ReadAll into buf.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 4096)
+	}
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }

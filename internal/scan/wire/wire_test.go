@@ -107,7 +107,7 @@ func TestGetSendsOnlyAGet(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 401 Unauthorized\r\nX-OWA-Version: 15.1.2176.9\r\nContent-Length: 0\r\n\r\n")
 	})
 	c := dial(t, addr, quick())
-	resp, err := c.Get(context.Background(), "mail.example.org", "/EWS/Exchange.asmx", "exsweep-test", [][2]string{{"Cookie", "a=b"}})
+	resp, err := c.Get(context.Background(), "mail.example.org", "/EWS/Exchange.asmx", "exsweep-test", [][2]string{{"Cookie", "a=b"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestKeepAlive(t *testing.T) {
 	})
 	c := dial(t, addr, quick())
 	for i := range 3 {
-		resp, err := c.Get(context.Background(), "h", "/owa/auth/logon.aspx", "ua", nil)
+		resp, err := c.Get(context.Background(), "h", "/owa/auth/logon.aspx", "ua", nil, nil)
 		if err != nil || string(resp.Body) != "ok" {
 			t.Fatalf("request %d: %v %+v", i, err, resp)
 		}
@@ -234,7 +234,7 @@ func TestHostileResponses(t *testing.T) {
 			addr := serve(t, tt.handle)
 			c := dial(t, addr, quick())
 			start := time.Now()
-			resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+			resp, err := c.Get(context.Background(), "h", "/", "ua", nil, nil)
 			if took := time.Since(start); took > tt.maxTime {
 				t.Errorf("took %v, want under %v", took, tt.maxTime)
 			}
@@ -271,7 +271,7 @@ func TestNoReuseAfterUnaskedBytes(t *testing.T) {
 		hold(c, 2*time.Second)
 	})
 	c := dial(t, addr, quick())
-	resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+	resp, err := c.Get(context.Background(), "h", "/", "ua", nil, nil)
 	if err != nil || resp.Status != 200 {
 		t.Fatalf("%v %+v", err, resp)
 	}
@@ -286,7 +286,7 @@ func TestInterimResponsesSkipped(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
 	})
 	c := dial(t, addr, quick())
-	resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+	resp, err := c.Get(context.Background(), "h", "/", "ua", nil, nil)
 	if err != nil || resp.Status != 401 {
 		t.Fatalf("got %v %+v, want the final 401", err, resp)
 	}
@@ -358,7 +358,7 @@ func TestCancelInterruptsARead(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.Get(ctx, "h", "/", "ua", nil)
+	_, err := c.Get(ctx, "h", "/", "ua", nil, nil)
 	if wire.KindOf(err) != wire.KindCanceled {
 		t.Errorf("error %v, want canceled", err)
 	}
@@ -390,7 +390,7 @@ func FuzzResponse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := c.Get(context.Background(), "h", "/", "ua", nil)
+		resp, err := c.Get(context.Background(), "h", "/", "ua", nil, nil)
 		if err == nil && int64(len(resp.Body)) > quick().MaxBody {
 			t.Fatalf("body of %d bytes over the cap", len(resp.Body))
 		}
