@@ -205,7 +205,11 @@ func (t *tableScan) Close(sum *finding.ScanSummary) error {
 		if h.BuildExact {
 			exact = "exact"
 		}
-		p.line("  %s %s %s, build %s (%s, from %s, confidence %s)", safe(h.ProductName), safe(h.CU), safe(h.Update), safe(h.Build), exact, safe(h.BuildFrom), safe(h.Confidence))
+		name := strings.Join(strings.Fields(h.ProductName+" "+h.CU+" "+h.Update), " ")
+		if name == "" {
+			name = "Exchange (build not in the catalog)"
+		}
+		p.line("  %s, build %s (%s, from %s, confidence %s)", safe(name), safe(h.Build), exact, safe(h.BuildFrom), safe(h.Confidence))
 		if len(h.Servers) > 0 {
 			p.line("  servers: %s", safe(strings.Join(h.Servers, ", ")))
 		}
