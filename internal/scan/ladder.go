@@ -53,7 +53,12 @@ func (e *evidence) mark(name, req, value string) {
 
 // headers reads the identity headers every Exchange response may carry.
 func (e *evidence) headers(req string, h http.Header) {
-	for k, v := range signals.Servers(h) {
+	servers := signals.Servers(h)
+	for _, k := range signals.ServerHeaders() { // in order: the same report every run
+		v, ok := servers[k]
+		if !ok {
+			continue
+		}
 		e.servers[v] = true
 		if k == "X-FEServer" {
 			e.mark(markFEServer, req, v)

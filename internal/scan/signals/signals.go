@@ -220,10 +220,15 @@ func ServerName(v string) string {
 	return strings.ToLower(v)
 }
 
+// ServerHeaders are the headers that name front and back ends, in the order reports list them.
+func ServerHeaders() []string {
+	return []string{"X-FEServer", "X-BEServer", "X-DiagInfo", "X-CalculatedBETarget"}
+}
+
 // Servers lists the cleaned front-end and back-end names of a response, header by header.
 func Servers(h http.Header) map[string]string {
 	out := map[string]string{}
-	for _, k := range []string{"X-FEServer", "X-BEServer", "X-DiagInfo", "X-CalculatedBETarget"} {
+	for _, k := range ServerHeaders() {
 		if s := ServerName(h.Get(k)); s != "" {
 			out[k] = s
 		}
