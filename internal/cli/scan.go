@@ -123,7 +123,21 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		return ExitError, err
 	}
 
-	// Resume: skip what the file holds, truncate a line cut short, append.
+	tally := report.NewScanTally(families)
+	vulnerableFound := false
+	count := func(h *finding.ScanHost) {
+		tally.Add(h)
+		if h.Status == finding.ScanExchange {
+			for _, fam := range h.Families {
+				if fam.Status == finding.FixVulnerable || fam.Status == finding.FixMitigated {
+					vulnerableFound = true
+				}
+			}
+		}
+	}
+
+	// Resume: skip what the file holds (it counts in the summary and the exit code), truncate a
+	// line cut short, append.
 	var done map[string]bool
 	var out io.Writer = std.Stdout
 	if f.resume != "" {
@@ -133,7 +147,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		}
 		defer file.Close()
 		var good int64
-		done, good, err = scan.Finished(file, f.resume)
+		done, good, err = scan.Finished(file, f.resume, count)
 		if err != nil {
 			return ExitError, err
 		}
@@ -171,7 +185,6 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 	}
 
 	scanMemoryLimit(std.Getenv, f.concurrency, f.maxBody)
-	tally := report.NewScanTally(families)
 	var bar *scanBar
 	if !f.quiet && isTerminal(std.Stderr) {
 		bar = &scanBar{w: std.Stderr, start: time.Now(), total: total}
@@ -179,7 +192,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 	skipped := 0
 	var badCount int
 	var werr error
-	var vulnerableFound bool
+	var notScanned int
 	start := time.Now()
 	seen := 0
 	filtered := func(yield func(target.Target, error) bool) {
@@ -200,14 +213,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 	defer stopScan()
 	var listErr error
 	runErr := sc.Run(scanCtx, filtered, func(h finding.ScanHost) {
-		tally.Add(&h)
-		if h.Status == finding.ScanExchange {
-			for _, fam := range h.Families {
-				if fam.Status == finding.FixVulnerable || fam.Status == finding.FixMitigated {
-					vulnerableFound = true
-				}
-			}
-		}
+		count(&h)
 		if werr == nil {
 			if werr = w.Host(&h); werr != nil {
 				stopScan()
@@ -218,6 +224,11 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		}
 	}, func(err error) {
 		var le *target.LineError
+		var ns *scan.NotScanned
+		if errors.As(err, &ns) {
+			notScanned++
+			return
+		}
 		if !errors.As(err, &le) {
 			// The list itself could not be read: what follows the failure is unknown.
 			listErr = err
@@ -233,6 +244,9 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 	}
 	if seen == 0 && counter() == 0 && ctx.Err() == nil {
 		return ExitError, usageError{"no targets: the list was empty"}
+	}
+	if seen > 0 && seen == badCount && skipped == 0 && counter() == 0 && listErr == nil {
+		return ExitError, usageError{"no valid target (see the messages above)"}
 	}
 	sum := tally.Summary()
 	sum.Duration = time.Since(start).Seconds()
@@ -253,7 +267,10 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 		}
 		report.ScanSummaryText(std.Stderr, sum)
 	}
-	interrupted := runErr != nil || ctx.Err() != nil
+	if notScanned > 0 {
+		fmt.Fprintf(std.Stderr, "exsweep scan: %d targets not scanned: this machine ran out of sockets (lower --concurrency, raise ulimit -n); run again with --resume to do them\n", notScanned)
+	}
+	interrupted := runErr != nil || ctx.Err() != nil || notScanned > 0
 	switch {
 	case interrupted && vulnerableFound:
 		fmt.Fprintln(std.Stderr, "exsweep scan: interrupted; continue with --resume and the JSON-lines output")
@@ -344,15 +361,20 @@ func scanTargets(args []string, input string, std IO, opt target.Options) (iter.
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		n, err := target.Count(fh, opt)
-		if err != nil {
-			fh.Close()
-			return nil, 0, nil, fmt.Errorf("%s: %w", input, err)
-		}
-		total += n
-		if _, err := fh.Seek(0, 0); err != nil {
-			fh.Close()
-			return nil, 0, nil, err
+		// Count a regular file for the progress bar's total; a pipe can be read only once.
+		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
+			n, err := target.Count(fh, opt)
+			if err != nil {
+				fh.Close()
+				return nil, 0, nil, fmt.Errorf("%s: %w", input, err)
+			}
+			total += n
+			if _, err := fh.Seek(0, 0); err != nil {
+				fh.Close()
+				return nil, 0, nil, err
+			}
+		} else {
+			total = 0
 		}
 		reader = target.NewReader(fh, input, opt)
 		closer = func() { fh.Close() }

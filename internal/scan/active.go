@@ -70,9 +70,17 @@ func activeChecks(ss *session, h *finding.ScanHost) {
 		shellAnswered = err == nil
 		r2, err2 := ss.get(reqShellOWA, false)
 		switch {
+		case err2 == nil && r2.Status == 302 && exchangeRedirect(r2):
+			if buildSays(h, "ProxyShell") == finding.FixFixed {
+				// A redirect alone does not overturn an exact fixed build: say so, decide nothing.
+				check(h, reqShell, checkInconclusive, "the /owa/ variant answered 302 to the OWA logon page, but the build has the fix")
+				h.Warnings = append(h.Warnings, "ProxyShell: the second-opinion check answered like a vulnerable server, the build says fixed; check by hand")
+			} else {
+				check(h, reqShell, checkVulnerable, "the /owa/ variant answered 302 to the OWA logon page")
+				confirm(h, "ProxyShell", reqShellOWA)
+			}
 		case err2 == nil && r2.Status == 302:
-			check(h, reqShell, checkVulnerable, "the /owa/ variant answered 302")
-			confirm(h, "ProxyShell", reqShellOWA)
+			check(h, reqShell, checkInconclusive, "the /owa/ variant answered 302 elsewhere (a single sign-on portal or a proxy, not Exchange's redirect)")
 		case err2 == nil && r2.Status == 400:
 			check(h, reqShell, checkNotVulnerable, "the /owa/ variant answered 400")
 		case err2 == nil:
@@ -111,6 +119,23 @@ func activeChecks(ss *session, h *finding.ScanHost) {
 	default:
 		check(h, "ecp-oab-pools", checkInconclusive, "no answer from /ecp/ or /oab/")
 	}
+}
+
+// exchangeRedirect: a 302 from Exchange itself (its headers) to its own OWA logon page.
+func exchangeRedirect(r *wire.Response) bool {
+	loc := strings.ToLower(r.Header.Get("Location"))
+	own := r.Header.Get("X-FEServer") != "" || signals.RequestID(r.Header)
+	return own && strings.Contains(loc, "/owa/auth/logon.aspx")
+}
+
+// buildSays is a family's status as the build decided it.
+func buildSays(h *finding.ScanHost, family string) string {
+	for _, f := range h.Families {
+		if f.Family == family {
+			return f.Status
+		}
+	}
+	return ""
 }
 
 func statusOf(r *wire.Response) int {

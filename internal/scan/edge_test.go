@@ -21,6 +21,7 @@ type answer struct {
 	header map[string][]string
 	body   string
 	hang   bool // never answer (until the test ends)
+	drop   bool // close the connection without an answer
 }
 
 // scripted serves answers by path on 127.0.0.1 over plain HTTP: the cases the emulator does not
@@ -32,6 +33,13 @@ func scripted(t *testing.T, answers map[string]answer) target.Target {
 		a, ok := answers[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
+			return
+		}
+		if a.drop {
+			c, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				c.Close()
+			}
 			return
 		}
 		if a.hang {
@@ -91,7 +99,40 @@ func TestMixedAndContradictorySignals(t *testing.T) {
 			},
 			status:  finding.ScanExchange,
 			fams:    map[string]string{"ProxyLogon": "unknown(needs-su-level-evidence)", "ProxyShell": "vulnerable"},
-			warning: "older than the back ends",
+			warning: "several CUs answered",
+		},
+		{
+			name: "a pool of two CUs: CU20 RTM lacks the ProxyShell fix CU19 May21SU has",
+			answers: map[string]answer{
+				"/owa/auth/logon.aspx": {status: 200, header: fe, body: logonPage("15.1.2176")},
+				"/EWS/Exchange.asmx":   challenge("15.1.2176.14", nil),
+				"/owa/service.svc":     challenge("15.1.2242.4", nil),
+			},
+			status:  finding.ScanExchange,
+			fams:    map[string]string{"ProxyShell": "vulnerable", "ProxyLogon": "fixed"},
+			warning: "several CUs answered",
+		},
+		{
+			name: "a pool of two products: the 2019 back end lacks the ProxyNotShell fix",
+			answers: map[string]answer{
+				"/owa/auth/logon.aspx": {status: 200, header: fe, body: logonPage("15.1.2507")},
+				"/EWS/Exchange.asmx":   challenge("15.1.2507.16", nil),
+				"/owa/service.svc":     challenge("15.2.1118.7", nil),
+			},
+			status:  finding.ScanExchange,
+			fams:    map[string]string{"ProxyNotShell": "vulnerable", "OWASSRF": "vulnerable"},
+			warning: "different products",
+		},
+		{
+			name: "an Online build next to an on-premises CU does not hide the CU",
+			answers: map[string]answer{
+				"/owa/auth/logon.aspx": {status: 200, header: fe, body: logonPage("15.1.1979")},
+				"/EWS/Exchange.asmx":   challenge("15.20.4200.11", nil),
+				"/owa/service.svc":     challenge("15.20.4200.11", nil),
+			},
+			status:  finding.ScanExchange,
+			fams:    map[string]string{"ProxyShell": "vulnerable", "ProxyLogon": "unknown(needs-su-level-evidence)"},
+			warning: "judged as on-premises",
 		},
 		{
 			name: "hybrid modern authentication: Online's headers on an on-premises server",
@@ -234,4 +275,62 @@ func TestCancelledHostsAreNotWritten(t *testing.T) {
 		t.Errorf("results %+v, want only the finished Exchange host", got)
 	}
 	_ = err
+}
+
+func TestProxyShellRedirectElsewhereDecidesNothing(t *testing.T) {
+	fe := map[string][]string{"X-FEServer": {"EX01"}}
+	tg := scripted(t, map[string]answer{
+		"/owa/auth/logon.aspx":            {status: 200, header: fe, body: logonPage("15.1.2507")},
+		"/EWS/Exchange.asmx":              challenge("15.1.2507.16", nil),
+		"/owa/service.svc":                challenge("15.1.2507.16", nil),
+		"/autodiscover/autodiscover.json": {status: 302, header: map[string][]string{"Location": {"https://sso.example.org/login?next=/autodiscover"}}},
+	})
+	s, err := scan.New(scan.Options{Limits: quickLimits(), HostTimeout: 5 * time.Second, Active: true, Catalog: defaultCatalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Host(context.Background(), tg)
+	if got := family(h, "ProxyShell"); got != "fixed" {
+		t.Errorf("ProxyShell %s on a fixed build behind a single sign-on redirect; checks %+v", got, h.Checks)
+	}
+}
+
+func TestHostDeadlineCutsTheLadder(t *testing.T) {
+	fe := map[string][]string{"X-FEServer": {"EX01"}}
+	tg := scripted(t, map[string]answer{
+		"/owa/auth/logon.aspx": {status: 404, header: fe},
+		"/EWS/Exchange.asmx":   {hang: true},
+	})
+	lim := quickLimits()
+	lim.Headers = 5 * time.Second
+	s, err := scan.New(scan.Options{Limits: lim, HostTimeout: 400 * time.Millisecond, Catalog: defaultCatalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Host(context.Background(), tg)
+	if h.Status != finding.ScanFailed || !strings.Contains(h.Reason, "timeout-host") {
+		t.Errorf("status %q (%s); want failed by the host deadline; requests %+v", h.Status, h.Reason, h.Requests)
+	}
+}
+
+func TestResentRequestIsRecorded(t *testing.T) {
+	fe := map[string][]string{"X-FEServer": {"EX01"}}
+	tg := scripted(t, map[string]answer{
+		"/owa/auth/logon.aspx": {status: 200, header: fe, body: logonPage("15.1.2507")},
+		"/EWS/Exchange.asmx":   {drop: true},
+	})
+	s, err := scan.New(scan.Options{Limits: quickLimits(), Catalog: defaultCatalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Host(context.Background(), tg)
+	var ews []finding.Exchange
+	for _, r := range h.Requests {
+		if strings.Contains(r.Request, "/EWS/") {
+			ews = append(ews, r)
+		}
+	}
+	if len(ews) != 2 || !strings.Contains(ews[0].Error, "sent again") {
+		t.Errorf("EWS requests recorded: %+v; want the lost one and the one sent again", ews)
+	}
 }

@@ -116,10 +116,12 @@ func ladder(ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool)
 
 	// 2. The EWS 401, and a second 401 sample when the first gave a build.
 	for _, name := range []string{reqEWS, reqOWAService} {
-		if (name == reqOWAService && !ev.exactBuild()) || ss.stopped() {
+		if name == reqOWAService && !ev.exactBuild() {
 			break
 		}
-		r, err := ss.get(name, false)
+		// The second sample goes over a new connection: a layer-4 load balancer keeps a
+		// connection on one back end, and another back end is what the sample is for.
+		r, err := ss.get(name, name == reqOWAService)
 		if err != nil && !ss.connected {
 			unreachable(h, err)
 			return
@@ -149,7 +151,7 @@ func ladder(ss *session, h *finding.ScanHost, cat *catalog.Catalog, active bool)
 	}
 
 	// 3. The export tool manifest, when no 401 named the build and the host looks like Exchange.
-	if !ev.exactBuild() && len(ev.markers) > 0 && !ss.stopped() {
+	if !ev.exactBuild() && len(ev.markers) > 0 {
 		r, _ := ss.get(reqManifest, false)
 		if r != nil {
 			req := "GET " + requestByName(reqManifest).Target
@@ -232,7 +234,11 @@ func classify(h *finding.ScanHost, ev *evidence, ss *session) bool {
 	case onPremBuild && (len(ev.online) > 0 || onlineBuild):
 		// Hybrid set-ups send Online's headers from an on-premises server: an on-premises build
 		// is never hidden behind them.
-		h.Warnings = append(h.Warnings, "Exchange Online signals ("+strings.Join(uniq(ev.online), "; ")+") next to an on-premises build: judged as on-premises")
+		why := strings.Join(uniq(ev.online), "; ")
+		if why == "" {
+			why = "a 15.20 build"
+		}
+		h.Warnings = append(h.Warnings, "Exchange Online signals ("+why+") next to an on-premises build: judged as on-premises")
 	case len(ev.online) > 0 || onlineBuild:
 		h.Status = finding.ScanOnline
 		h.Reason = "Exchange Online (Microsoft 365): " + strings.Join(uniq(ev.online), "; ")
@@ -264,27 +270,38 @@ func classify(h *finding.ScanHost, ev *evidence, ss *session) bool {
 	return false
 }
 
-// judge picks the build and decides every family from the catalog.
+// judge picks the build to show and decides every family from the catalog. Every distinct
+// on-premises build seen is looked up, and so is the logon page's CU when no exact build is of that
+// CU; each family takes the worst answer among them. Behind a load balancer any back end can be
+// reached, and the front end that served the logon page is what an attacker reaches first, so
+// "the lowest build" is not enough: CU20 RTM lacks a fix that CU19 May21SU has.
 func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
-	var lowest *finding.BuildSeen
-	var lowestV catalog.Version
-	products := map[string]bool{}
-	for i := range ev.exact {
-		b := &ev.exact[i]
-		v, err := catalog.ParseBuild(b.Build)
-		if err != nil {
-			continue
-		}
-		products[fmt.Sprintf("%d.%d", v.Major, v.Minor)] = true
-		if lowest == nil || v.Less(lowestV) {
-			lowest, lowestV = b, v
-		}
+	type candidate struct {
+		v      catalog.Version
+		cuOnly bool
+		signal string
 	}
-	var cuV catalog.Version
-	if ev.cu != "" {
-		if v, err := catalog.ParseCU(ev.cu); err == nil {
-			cuV = v
-			products[fmt.Sprintf("%d.%d", v.Major, v.Minor)] = true
+	var cands []candidate
+	seen := map[catalog.Version]bool{}
+	products := map[string]bool{}
+	for _, b := range ev.exact {
+		v, err := catalog.ParseBuild(b.Build)
+		if err != nil || !onPremises(v) || seen[v] {
+			continue // Exchange Online numbers next to an on-premises build say nothing of it
+		}
+		seen[v] = true
+		products[fmt.Sprintf("%d.%d", v.Major, v.Minor)] = true
+		cands = append(cands, candidate{v: v, signal: b.Signal})
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].v.Less(cands[j].v) })
+	if cuV, err := catalog.ParseCU(ev.cu); err == nil && onPremises(cuV) {
+		products[fmt.Sprintf("%d.%d", cuV.Major, cuV.Minor)] = true
+		covered := false
+		for _, c := range cands {
+			covered = covered || c.v.SameCU(cuV)
+		}
+		if !covered {
+			cands = append(cands, candidate{v: cuV, cuOnly: true, signal: sigCUPath})
 		}
 	}
 	h.Confidence = "high"
@@ -299,53 +316,62 @@ func judge(h *finding.ScanHost, ev *evidence, cat *catalog.Catalog) {
 	if ev.unsampled && h.Confidence == "high" {
 		h.Confidence = "medium"
 	}
-
-	var res, cuRes *catalog.Result
-	var err error
-	switch {
-	case lowest != nil:
-		h.Build, h.BuildExact, h.BuildFrom = lowestV.String(), true, lowest.Signal
-		if lowest.Signal == sigLegacyPath && h.Confidence == "high" {
-			h.Confidence = "medium"
-		}
-		res, err = cat.Lookup(lowestV)
-		if ev.cu != "" && !lowestV.SameCU(cuV) {
-			if h.Confidence == "high" {
-				h.Confidence = "medium"
-			}
-			if cuV.Less(lowestV) {
-				// The front end that served the logon page is older than every back end that
-				// answered: it is what an attacker reaches first. The worse answer decides.
-				h.Warnings = append(h.Warnings, fmt.Sprintf("the logon page is of CU %s, older than the back ends' %s: each family takes the worse of the two", ev.cu, h.Build))
-				cuRes, _ = cat.LookupCU(cuV)
-			} else {
-				h.Warnings = append(h.Warnings, fmt.Sprintf("the logon page is of CU %s, the lowest back end answers %s: mixed builds, the lowest decides", ev.cu, h.Build))
-			}
-		}
-	case ev.cu != "":
-		h.Build, h.BuildFrom = cuV.CUString(), sigCUPath
-		if h.Confidence == "high" {
-			h.Confidence = "medium"
-		}
-		res, err = cat.LookupCU(cuV)
-	default:
+	if len(cands) == 0 {
 		h.Families = unknownFamilies(cat, "build-unknown")
 		h.Confidence = ""
 		return
 	}
-	if err != nil {
-		h.Warnings = append(h.Warnings, err.Error())
+
+	// The build shown: the lowest exact one, else the CU.
+	shown := cands[0]
+	h.Build, h.BuildExact, h.BuildFrom = shown.v.String(), !shown.cuOnly, shown.signal
+	if shown.cuOnly {
+		h.Build = shown.v.CUString()
+	}
+	if (shown.cuOnly || shown.signal == sigLegacyPath) && h.Confidence == "high" {
+		h.Confidence = "medium"
+	}
+	var results []*catalog.Result
+	var labels []string
+	cus := map[string]bool{}
+	for _, c := range cands {
+		var res *catalog.Result
+		var err error
+		label := "build " + c.v.String() + " (" + c.signal + ")"
+		if c.cuOnly {
+			res, err = cat.LookupCU(c.v)
+			label = "CU " + c.v.CUString() + " (" + c.signal + ")"
+		} else {
+			res, err = cat.Lookup(c.v)
+		}
+		if err != nil {
+			h.Warnings = append(h.Warnings, err.Error())
+			continue
+		}
+		cus[c.v.CUString()] = true
+		results = append(results, res)
+		labels = append(labels, label)
+	}
+	if len(results) == 0 {
 		h.Families = unknownFamilies(cat, "not-in-catalog")
 		return
 	}
-	h.Product, h.ProductName, h.CU, h.Update = res.Product, res.ProductName, res.CU, res.Update
-	for i, v := range res.Families {
-		signal := "build " + h.Build + " (" + h.BuildFrom + ")"
-		if cuRes != nil && i < len(cuRes.Families) && worse(cuRes.Families[i].Status, v.Status) {
-			v = cuRes.Families[i]
-			signal = "CU " + ev.cu + " (" + sigCUPath + ")"
+	if len(cus) > 1 {
+		if h.Confidence == "high" {
+			h.Confidence = "medium"
 		}
-		fs := finding.FamilyStatus{Family: v.Family, CVEs: v.CVEs, Status: string(v.Status), Reason: v.Reason, Why: v.Why, Signal: signal}
+		h.Warnings = append(h.Warnings, "several CUs answered ("+strings.Join(labels, ", ")+"): each family takes the worst of them")
+	}
+	base := results[0]
+	h.Product, h.ProductName, h.CU, h.Update = base.Product, base.ProductName, base.CU, base.Update
+	for i := range base.Families {
+		v, label := base.Families[i], labels[0]
+		for k := 1; k < len(results); k++ {
+			if i < len(results[k].Families) && worse(results[k].Families[i].Status, v.Status) {
+				v, label = results[k].Families[i], labels[k]
+			}
+		}
+		fs := finding.FamilyStatus{Family: v.Family, CVEs: v.CVEs, Status: string(v.Status), Reason: v.Reason, Why: v.Why, Signal: label}
 		if v.Install != nil {
 			fs.Install = &finding.FixInstall{Name: v.Install.Name, KB: v.Install.KB, Build: v.Install.Build, CUUpgradeFirst: v.Install.CUUpgradeFirst, CU: v.Install.CU}
 		}
@@ -390,10 +416,11 @@ func certNames(st *tls.ConnectionState) []string {
 }
 
 // firstError is the error of the first request that got no answer, "" when every request was
-// answered (a truncated body is an answer).
+// answered. A body cut by our size cap is an answer; one cut by a deadline is not: the page may
+// have held the markers that were missed.
 func firstError(h *finding.ScanHost) string {
 	for _, r := range h.Requests {
-		if r.Status == 0 && r.Error != "" {
+		if (r.Status == 0 && r.Error != "") || strings.HasPrefix(r.Error, "body: timeout") {
 			return r.Error
 		}
 	}

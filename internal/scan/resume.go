@@ -17,7 +17,9 @@ const maxRecord = 4 << 20
 // targets it finished and the length of its complete lines: a last line cut short by a kill is
 // not a finished host, and the caller truncates the file there before appending. A complete line
 // that is not a host record is an error naming its line: the file is not what --resume expects.
-func Finished(r io.Reader, name string) (done map[string]bool, good int64, err error) {
+// Each finished record is passed to each (when not nil), so the caller can count it in the new
+// scan's summary and exit code.
+func Finished(r io.Reader, name string, each func(*finding.ScanHost)) (done map[string]bool, good int64, err error) {
 	done = map[string]bool{}
 	br := bufio.NewReaderSize(r, 64<<10)
 	line := 0
@@ -44,11 +46,7 @@ func Finished(r io.Reader, name string) (done map[string]bool, good int64, err e
 		line++
 		trimmed := bytes.TrimSpace(b)
 		if len(trimmed) > 0 {
-			var h struct {
-				Schema int    `json:"schema"`
-				Target string `json:"target"`
-				Status string `json:"status"`
-			}
+			var h finding.ScanHost
 			if err := json.Unmarshal(trimmed, &h); err != nil || h.Target == "" || h.Status == "" {
 				return nil, 0, fmt.Errorf("%s:%d: not an exsweep scan host record (--resume reads the JSON lines a scan wrote)", name, line)
 			}
@@ -56,6 +54,9 @@ func Finished(r io.Reader, name string) (done map[string]bool, good int64, err e
 				return nil, 0, fmt.Errorf("%s:%d: scan record schema %d, this exsweep writes %d", name, line, h.Schema, finding.ScanSchema)
 			}
 			done[h.Target] = true
+			if each != nil {
+				each(&h)
+			}
 		}
 		good += int64(len(b))
 	}

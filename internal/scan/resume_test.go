@@ -31,7 +31,7 @@ func TestFinished(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			done, good, err := scan.Finished(strings.NewReader(tt.in), "resume.jsonl")
+			done, good, err := scan.Finished(strings.NewReader(tt.in), "resume.jsonl", nil)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)

@@ -109,35 +109,85 @@ func (s *Scanner) Run(ctx context.Context, targets iter.Seq2[target.Target, erro
 					continue
 				}
 				mu.Lock()
-				emit(h)
+				if local(&h) {
+					// Our own shortage (out of sockets), not the host's answer: not a result,
+					// so that a resumed scan does it again.
+					if bad != nil {
+						bad(&NotScanned{Target: h.Target, Reason: h.Reason})
+					}
+				} else {
+					emit(h)
+				}
 				mu.Unlock()
 			}
 		}()
 	}
-	var err error
-	for t, terr := range targets {
-		if terr != nil {
-			if bad != nil {
-				mu.Lock()
-				bad(terr)
-				mu.Unlock()
+
+	// The targets are read in their own goroutine, so that Ctrl-C is seen even while the list
+	// (a pipe, stdin) has nothing to give. If it is blocked in a read when the scan ends, it
+	// stays so until the read returns.
+	type item struct {
+		t   target.Target
+		err error
+	}
+	items := make(chan item)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(items)
+		for t, err := range targets {
+			select {
+			case items <- item{t, err}:
+			case <-done:
+				return
 			}
-			continue
 		}
-		if err = ctx.Err(); err != nil {
-			break
-		}
+	}()
+	var err error
+loop:
+	for {
 		select {
-		case work <- t:
-			continue
+		case it, ok := <-items:
+			if !ok {
+				break loop
+			}
+			if it.err != nil {
+				if bad != nil {
+					mu.Lock()
+					bad(it.err)
+					mu.Unlock()
+				}
+				continue
+			}
+			select {
+			case work <- it.t:
+			case <-ctx.Done():
+				err = ctx.Err()
+				break loop
+			}
 		case <-ctx.Done():
 			err = ctx.Err()
+			break loop
 		}
-		break
 	}
 	close(work)
 	wg.Wait()
 	return err
+}
+
+// NotScanned reports a target the scan could not do for a reason of its own (the local system
+// ran out of sockets): it is not written, and a resumed scan does it again.
+type NotScanned struct {
+	Target, Reason string
+}
+
+func (e *NotScanned) Error() string {
+	return e.Target + ": not scanned (" + e.Reason + " here, not at the host)"
+}
+
+// local reports a result that says more about this machine than about the host.
+func local(h *finding.ScanHost) bool {
+	return h.Reason == wire.KindTransient
 }
 
 // Host scans one target. Its deadline is o.HostTimeout of its own time: waiting for the global
@@ -290,19 +340,40 @@ func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
 // not mistake a keep-alive connection closed by the server for an abort).
 func (ss *session) get(name string, fresh bool) (*wire.Response, error) {
 	req := requestByName(name)
+	resp, resend, err := ss.attempt(req, fresh)
+	if resend {
+		// The server closed a kept-alive connection as the request went out: not an answer.
+		// Once more on a new connection, recorded and paced like any request.
+		resp, _, err = ss.attempt(req, true)
+	}
+	return resp, err
+}
+
+// attempt sends req once and records it. resend reports a request lost on a reused connection.
+func (ss *session) attempt(req Request, fresh bool) (resp *wire.Response, resend bool, err error) {
+	ex := finding.Exchange{Request: "GET " + req.Target}
+	if ss.stopped() {
+		// The host's time is up: the step is recorded as not done, so it counts as no answer.
+		ex.Error = "timeout-host"
+		if ss.ctx.Err() != nil {
+			ex.Error = "canceled"
+		}
+		ss.h.Requests = append(ss.h.Requests, ex)
+		return nil, false, &wire.Error{Phase: "host", Kind: wire.KindTimeout, Err: errors.New(ex.Error)}
+	}
 	if ss.s.limiter != nil {
 		// Wait on the scan's context, not the host's deadline, and give the host back the time.
 		waitStart := time.Now()
 		if err := ss.s.limiter.Wait(ss.ctx); err != nil {
-			return nil, &wire.Error{Phase: "rate", Kind: wire.KindCanceled, Err: err}
+			return nil, false, &wire.Error{Phase: "rate", Kind: wire.KindCanceled, Err: err}
 		}
 		ss.deadline = ss.deadline.Add(time.Since(waitStart))
 	}
 	ctx, cancel := context.WithDeadline(ss.ctx, ss.deadline)
 	defer cancel()
 	start := time.Now()
-	ex := finding.Exchange{Request: "GET " + req.Target}
-	resp, err := ss.send(ctx, req, fresh)
+	reused := !fresh && ss.conn != nil && ss.conn.Reusable()
+	resp, err = ss.send(ctx, req, fresh)
 	ex.Seconds = time.Since(start).Seconds()
 	if err != nil {
 		var we *wire.Error
@@ -315,6 +386,10 @@ func (ss *session) get(name string, fresh bool) (*wire.Response, error) {
 		default:
 			ex.Error = err.Error()
 		}
+		resend = reused && (wire.KindOf(err) == wire.KindAborted || wire.KindOf(err) == wire.KindReset)
+		if resend {
+			ex.Error += " (on a kept-alive connection: sent again)"
+		}
 	} else {
 		ex.Status = resp.Status
 		if resp.BodyErr != "" {
@@ -325,7 +400,7 @@ func (ss *session) get(name string, fresh bool) (*wire.Response, error) {
 		ss.answered++
 	}
 	ss.h.Requests = append(ss.h.Requests, ex)
-	return resp, err
+	return resp, resend, err
 }
 
 func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Response, error) {
@@ -333,7 +408,6 @@ func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Res
 	if req.Cookie != "" {
 		extra = [][2]string{{"Cookie", req.Cookie}}
 	}
-	reused := false
 	if fresh || ss.conn == nil || !ss.conn.Reusable() {
 		ss.close()
 		c, err := ss.dial(ctx)
@@ -341,20 +415,8 @@ func (ss *session) send(ctx context.Context, req Request, fresh bool) (*wire.Res
 			return nil, err
 		}
 		ss.conn = c
-	} else {
-		reused = true
 	}
 	resp, err := ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra, ss.buf)
-	if err != nil && reused && (wire.KindOf(err) == wire.KindAborted || wire.KindOf(err) == wire.KindReset) {
-		// The server closed an idle keep-alive connection as we wrote: not an answer. Once more, fresh.
-		ss.close()
-		c, derr := ss.dial(ctx)
-		if derr != nil {
-			return nil, derr
-		}
-		ss.conn = c
-		resp, err = ss.conn.Get(ctx, ss.host, req.Target, ss.s.opts.UserAgent, extra, ss.buf)
-	}
 	if resp != nil && cap(resp.Body) > cap(ss.buf) {
 		ss.buf = resp.Body[:0] // keep the grown buffer for the next request
 	}
