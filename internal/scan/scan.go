@@ -11,6 +11,7 @@ package scan
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"iter"
@@ -287,6 +288,10 @@ type session struct {
 	conn     *wire.Conn
 	// buf is the host's body buffer: each response body is used before the next request.
 	buf []byte
+	// sessions holds this host's TLS session, so that its later connections (the second 401
+	// sample, the abort checks) resume it instead of a full handshake. Per host: a session is
+	// never offered to another server.
+	sessions tls.ClientSessionCache
 	// connected: some connection was made. A host that never accepted one is unreachable;
 	// one that did and then failed is failed.
 	connected bool
@@ -319,7 +324,10 @@ func (ss *session) dial(ctx context.Context) (*wire.Conn, error) {
 			}
 		}
 		var c *wire.Conn
-		c, err = ss.s.dialer.Dial(ctx, ss.addr, ss.tls, ss.sni)
+		if ss.tls && ss.sessions == nil {
+			ss.sessions = tls.NewLRUClientSessionCache(2)
+		}
+		c, err = ss.s.dialer.Dial(ctx, ss.addr, ss.tls, ss.sni, ss.sessions)
 		if err == nil || wire.KindOf(err) == wire.KindTLS || (wire.KindOf(err) == wire.KindTimeout && phaseOf(err) == "tls") {
 			ss.connected = true // TCP was accepted, even if TLS then failed
 		}

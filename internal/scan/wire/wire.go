@@ -169,7 +169,9 @@ type Dialer struct {
 
 // Dial connects to addr, with TLS when tlsOn. serverName goes into SNI (empty for an address
 // target). Certificates are never verified: the scanner reads self-signed and expired ones too.
-func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serverName string) (*Conn, error) {
+// sessions, when not nil, lets a later connection to the same host resume this one's TLS session
+// (a server that cannot, such as another back end behind a load balancer, does a full handshake).
+func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serverName string, sessions tls.ClientSessionCache) (*Conn, error) {
 	lim := d.Limits.withDefaults()
 	dctx, cancel := context.WithTimeout(ctx, lim.Connect)
 	defer cancel()
@@ -196,7 +198,8 @@ func (d *Dialer) Dial(ctx context.Context, addr netip.AddrPort, tlsOn bool, serv
 			CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384},
 			// Every suite Go has, the insecure ones included: the servers that only speak RSA key
 			// exchange or 3DES (old Windows, 2007 and 2010 set-ups) are the unpatched ones.
-			CipherSuites: allSuites(),
+			CipherSuites:       allSuites(),
+			ClientSessionCache: sessions,
 		})
 		stop := watch(ctx, nc, lim.TLS)
 		err := tc.HandshakeContext(ctx)

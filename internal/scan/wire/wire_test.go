@@ -88,7 +88,7 @@ func quick() wire.Limits {
 func dial(t *testing.T, addr netip.AddrPort, lim wire.Limits) *wire.Conn {
 	t.Helper()
 	d := &wire.Dialer{Limits: lim}
-	c, err := d.Dial(context.Background(), addr, false, "")
+	c, err := d.Dial(context.Background(), addr, false, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestServerNameInTLS(t *testing.T) {
 		hold(tc, 2*time.Second)
 	})
 	d := &wire.Dialer{Limits: quick()}
-	c, err := d.Dial(context.Background(), addr, true, "mail.example.org")
+	c, err := d.Dial(context.Background(), addr, true, "mail.example.org", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,6 +320,40 @@ func TestServerNameInTLS(t *testing.T) {
 	}
 }
 
+func TestSessionResumed(t *testing.T) {
+	cert, err := tls.X509KeyPair(testCert())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	addr := serve(t, func(c net.Conn) {
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			// TLS 1.3 sends the ticket after the handshake; the client takes it on its first read.
+			readRequest(tc)
+			io.WriteString(tc, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+		}
+		hold(tc, 2*time.Second)
+	})
+	d := &wire.Dialer{Limits: quick()}
+	cache := tls.NewLRUClientSessionCache(2)
+	var resumed []bool
+	for range 2 {
+		c, err := d.Dial(context.Background(), addr, true, "", cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Get(context.Background(), "h", "/", "ua", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		resumed = append(resumed, c.TLS.DidResume)
+		c.Close()
+	}
+	if resumed[0] || !resumed[1] {
+		t.Errorf("resumed %v, want [false true]: the second connection to a host resumes the first's session", resumed)
+	}
+}
+
 func TestDialErrors(t *testing.T) {
 	// A port nobody listens on: refused at once.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -329,20 +363,20 @@ func TestDialErrors(t *testing.T) {
 	addr := netip.MustParseAddrPort(ln.Addr().String())
 	ln.Close()
 	d := &wire.Dialer{Limits: quick()}
-	if _, err := d.Dial(context.Background(), addr, false, ""); wire.KindOf(err) != wire.KindRefused {
+	if _, err := d.Dial(context.Background(), addr, false, "", nil); wire.KindOf(err) != wire.KindRefused {
 		t.Errorf("closed port: %v (kind %q), want refused", err, wire.KindOf(err))
 	}
 
 	// TLS to a server that sends garbage.
 	junk := serve(t, func(c net.Conn) { c.Write(bytes.Repeat([]byte{0x42}, 512)); c.Close() })
-	if _, err := d.Dial(context.Background(), junk, true, "x"); wire.KindOf(err) != wire.KindTLS {
+	if _, err := d.Dial(context.Background(), junk, true, "x", nil); wire.KindOf(err) != wire.KindTLS {
 		t.Errorf("TLS garbage: %v (kind %q), want tls-error", err, wire.KindOf(err))
 	}
 
 	// TLS to a server that never speaks: the TLS deadline.
 	silent := serve(t, func(c net.Conn) { hold(c, 3*time.Second) })
 	start := time.Now()
-	if _, err := d.Dial(context.Background(), silent, true, "x"); wire.KindOf(err) != wire.KindTimeout {
+	if _, err := d.Dial(context.Background(), silent, true, "x", nil); wire.KindOf(err) != wire.KindTimeout {
 		t.Errorf("silent TLS: %v, want timeout", err)
 	}
 	if took := time.Since(start); took > 2*time.Second {
@@ -386,7 +420,7 @@ func FuzzResponse(f *testing.F) {
 			server.Write(raw)
 		}()
 		d := &wire.Dialer{Limits: quick(), DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) { return client, nil }}
-		c, err := d.Dial(context.Background(), netip.MustParseAddrPort("127.0.0.1:1"), false, "")
+		c, err := d.Dial(context.Background(), netip.MustParseAddrPort("127.0.0.1:1"), false, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
