@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -187,7 +186,7 @@ func runScan(ctx context.Context, args []string, std IO) (int, error) {
 	scanMemoryLimit(std.Getenv, f.concurrency, f.maxBody)
 	var bar *scanBar
 	if !f.quiet && isTerminal(std.Stderr) {
-		bar = &scanBar{w: std.Stderr, start: time.Now(), total: total}
+		bar = newScanBar(std.Stderr, total)
 	}
 	skipped := 0
 	var badCount int
@@ -407,57 +406,6 @@ func scanTargets(args []string, input string, std IO, opt target.Options) (iter.
 		return n
 	}
 	return seq, total, excluded, nil
-}
-
-// scanBar draws hosts done of total, the rate and the time left, at most ten times a second.
-type scanBar struct {
-	w     io.Writer
-	mu    sync.Mutex
-	start time.Time
-	last  time.Time
-	total uint64
-	done  uint64
-	drawn bool
-}
-
-func (b *scanBar) add() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.done++
-	if now := time.Now(); now.Sub(b.last) >= 100*time.Millisecond {
-		b.last = now
-		b.draw(now)
-	}
-}
-
-func (b *scanBar) draw(now time.Time) {
-	elapsed := now.Sub(b.start).Seconds()
-	rate := 0.0
-	if elapsed > 0 {
-		rate = float64(b.done) / elapsed
-	}
-	if b.total == 0 || b.done > b.total {
-		fmt.Fprintf(b.w, "\r%d hosts, %.0f hosts/s   ", b.done, rate)
-	} else {
-		const width = 28
-		frac := float64(b.done) / float64(b.total)
-		filled := int(frac * width)
-		eta := "--"
-		if rate > 0 {
-			eta = time.Duration(float64(b.total-b.done) / rate * float64(time.Second)).Round(time.Second).String()
-		}
-		fmt.Fprintf(b.w, "\r[%s%s] %d/%d hosts, %.0f hosts/s, ETA %s   ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), b.done, b.total, rate, eta)
-	}
-	b.drawn = true
-}
-
-func (b *scanBar) finish() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.drawn {
-		b.draw(time.Now())
-		fmt.Fprintln(b.w)
-	}
 }
 
 // stdinIsTerminal: with no target on the command line, a terminal on stdin means the user forgot

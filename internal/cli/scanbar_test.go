@@ -9,7 +9,8 @@ import (
 
 func TestScanBar(t *testing.T) {
 	var out bytes.Buffer
-	b := &scanBar{w: &out, start: time.Now().Add(-2 * time.Second), total: 100}
+	b := newScanBar(&out, 100)
+	b.start = time.Now().Add(-2 * time.Second)
 	for range 50 {
 		b.add()
 	}
@@ -26,7 +27,8 @@ func TestScanBar(t *testing.T) {
 
 	// Unknown total (targets from stdin): count and rate, no ETA.
 	out.Reset()
-	b = &scanBar{w: &out, start: time.Now().Add(-time.Second)}
+	b = newScanBar(&out, 0)
+	b.start = time.Now().Add(-time.Second)
 	b.add()
 	b.finish()
 	if s := out.String(); !strings.Contains(s, "1 hosts") || strings.Contains(s, "ETA") {
