@@ -157,7 +157,12 @@ func modelRows(input []byte, chunk int, d Dialect, groups [][]string) []modelRow
 			r.must = false
 			views := []string{asciiOnlyLower(ml.body)}
 			if d.URLEncoded {
-				views = append(views, asciiOnlyLower(urlDecode(ml.body)))
+				// W3C fields are separated by spaces and decoded one by one: a literal can
+				// span the spaces it decodes to, never a separator ("a +b" is the fields "a"
+				// and " b", not "a  b").
+				for _, f := range bytes.Split(ml.body, []byte(" ")) {
+					views = append(views, asciiOnlyLower(urlDecode(f)))
+				}
 			}
 			// Rules compare as Go does: ſ is s, the Kelvin sign k, İ i.
 			for _, v := range views {

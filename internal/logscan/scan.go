@@ -463,6 +463,10 @@ type Prefilter struct {
 	patGroups [][]int // pattern -> groups (rules) it stands for
 	always    bool    // some group has no literals: every row is a candidate
 	pctBytes  [256]bool
+	// mixedSpaces: some literal holds two spaces or more, so one value can spell them "+" and
+	// "%20" in turn ("net+user%20/add"), which no single variant covers: every %20 is a reason
+	// to parse the row.
+	mixedSpaces bool
 }
 
 // NewPrefilter builds a prefilter from per-group literal sets; a nil set means the group can
@@ -503,6 +507,9 @@ func NewPrefilter(groups [][]string, d Dialect) *Prefilter {
 				if bytes.IndexByte([]byte(a), ' ') >= 0 {
 					add(string(bytes.ReplaceAll([]byte(a), []byte(" "), []byte("+"))), g)
 					add(string(bytes.ReplaceAll([]byte(a), []byte(" "), []byte("%20"))), g)
+				}
+				if strings.Count(a, " ") >= 2 {
+					pf.mixedSpaces = true
 				}
 				for i := 0; i < len(a); i++ {
 					pf.pctBytes[lower(a[i])] = true
@@ -613,7 +620,7 @@ func (pf *Prefilter) nextPercent(data []byte, pos int, plus *int) int {
 			lo, ok2 := unhex(data[i+2])
 			if ok1 && ok2 {
 				c := lower(hi<<4 | lo)
-				if pf.pctBytes[c] || isSpace(c) {
+				if pf.pctBytes[c] || isSpace(c) || c == ' ' && pf.mixedSpaces {
 					return i
 				}
 				// %20 next to another encoded space: a run of spaces.
