@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/exsweep/exsweep/bench/internal/bytesize"
 )
 
 const usageText = `filegen writes a realistic Exchange server system drive for the file-hunt benchmark.
@@ -103,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return errors.New("-out is required (try -h)")
 	}
-	n, err := parseSize(*bytesFlag)
+	n, err := bytesize.Parse(*bytesFlag)
 	if err != nil {
 		return fmt.Errorf("-bytes: %w", err)
 	}
@@ -181,28 +183,6 @@ func humanSize(n int64) string {
 		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " B"
-}
-
-// parseSize reads 20MB, 2GB, 1.5GiB, 64K or a plain byte count. Units are binary.
-func parseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suf string
-		m   int64
-	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
-		{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
-		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suf) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suf)), u.m
-			break
-		}
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("bad size %q (want e.g. 20MB, 2GB)", s)
-	}
-	return int64(v * float64(mult)), nil
 }
 
 // unixTime is a modification time in seconds and 100 ns ticks (NTFS resolution).

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/exsweep/exsweep/bench/internal/bytesize"
 )
 
 // repoCorpus is the repository's labelled corpus, seen from this package's folder. The tests
@@ -519,13 +521,13 @@ func TestRunFlags(t *testing.T) {
 
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{"20MB": 20 << 20, "5GB": 5 << 30, "1.5GiB": 3 << 29, "64K": 64 << 10, "1000": 1000} {
-		if got, err := parseSize(in); err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		if got, err := bytesize.Parse(in); err != nil || got != want {
+			t.Errorf("bytesize.Parse(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "x", "-1GB", "0"} {
-		if _, err := parseSize(in); err == nil {
-			t.Errorf("parseSize(%q) accepted", in)
+		if _, err := bytesize.Parse(in); err == nil {
+			t.Errorf("bytesize.Parse(%q) accepted", in)
 		}
 	}
 }

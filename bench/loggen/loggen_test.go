@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/exsweep/exsweep/bench/internal/bytesize"
 )
 
 func testConfig(dir string) config {
@@ -452,9 +454,9 @@ func TestParseSize(t *testing.T) {
 		{"500MB", 500 << 20, false}, {"2GB", 2 << 30, false}, {"8gb", 8 << 30, false}, {"1.5GiB", 3 << 29, false},
 		{"64K", 64 << 10, false}, {"123456", 123456, false}, {" 5 MB ", 5 << 20, false}, {"", 0, true}, {"-1GB", 0, true}, {"lots", 0, true},
 	} {
-		got, err := parseSize(tc.in)
+		got, err := bytesize.Parse(tc.in)
 		if (err != nil) != tc.err || got != tc.want {
-			t.Errorf("parseSize(%q) = %d, %v", tc.in, got, err)
+			t.Errorf("bytesize.Parse(%q) = %d, %v", tc.in, got, err)
 		}
 	}
 }

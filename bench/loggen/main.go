@@ -14,8 +14,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/exsweep/exsweep/bench/internal/bytesize"
 )
 
 func main() {
@@ -42,11 +43,11 @@ func run(args []string) error {
 	if *out == "" {
 		return errors.New("-out is required")
 	}
-	n, err := parseSize(*size)
+	n, err := bytesize.Parse(*size)
 	if err != nil {
 		return err
 	}
-	rot, err := parseSize(*rotate)
+	rot, err := bytesize.Parse(*rotate)
 	if err != nil {
 		return err
 	}
@@ -82,26 +83,4 @@ func summary(cfg config, res *result) string {
 	return fmt.Sprintf("loggen: %d bytes (%.2f MiB) in %d files, %d rows (IIS %s, HttpProxy %s, ECP %s, OAB %s), %d chains, %.1fs (%.0f MiB/s) -> %s",
 		res.Bytes, float64(res.Bytes)/(1<<20), res.Files, res.Rows, pct(iis), pct(proxy), pct(ecp), pct(oab),
 		len(res.Truth.Chains), secs, float64(res.Bytes)/(1<<20)/secs, cfg.Out)
-}
-
-// parseSize reads 500MB, 2GB, 1.5GiB, 64K or a plain byte count. Units are binary.
-func parseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suf string
-		m   int64
-	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
-		{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
-		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suf) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suf)), u.m
-			break
-		}
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("bad size %q (want e.g. 500MB, 2GB)", s)
-	}
-	return int64(v * float64(mult)), nil
 }
