@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/report"
 )
 
@@ -25,6 +27,9 @@ type huntFlags struct {
 	color        string
 	workers      int
 	quiet        bool
+	deep         bool
+	readCap      string
+	only         string
 }
 
 func runHunt(ctx context.Context, args []string, io IO) (int, error) {
@@ -46,6 +51,9 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 	fs.StringVar(&f.color, "color", "auto", "colour the table: auto (on a terminal, unless NO_COLOR is set), always, never")
 	fs.IntVar(&f.workers, "workers", 0, "files read at once (default: one per CPU)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&f.deep, "deep", false, "also read every page and configuration file (.aspx .ashx .asmx .asp .config ...) anywhere under the root, not only in web folders")
+	fs.StringVar(&f.only, "only", "", "read only one part: logs (Exchange and IIS logs) or files (web shells and attacker files on disk)")
+	fs.StringVar(&f.readCap, "read-cap", "", "bytes read of one file, by kind: page=16MiB (pages, configs, everything in web folders), head=64KiB (the first bytes of other files); e.g. page=64MiB,head=1MiB")
 	if err := fs.Parse(args); err != nil {
 		return ExitError, err
 	}
@@ -86,11 +94,24 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 	default:
 		return ExitError, usageError{"--color: want auto, always or never"}
 	}
+	caps, err := parseReadCap(f.readCap)
+	if err != nil {
+		return ExitError, err
+	}
 	pack, err := loadPack(f.rules)
 	if err != nil {
 		return ExitError, err
 	}
+	switch f.only {
+	case "", "logs", "files":
+	default:
+		return ExitError, usageError{fmt.Sprintf("--only %q: want logs or files", f.only)}
+	}
 	opt := hunt.Options{
+		NoFiles:         f.only == "logs",
+		NoLogs:          f.only == "files",
+		Deep:            f.deep,
+		FileCaps:        caps,
 		Root:            f.root,
 		DiscoverOptions: hunt.DiscoverOptions{ExchangePaths: f.exchange, IISLogDirs: f.iisLogs},
 		Pack:            pack,
@@ -190,4 +211,56 @@ func parseTime(s, flagName string, endOfDay bool) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usageError{fmt.Sprintf("%s %q: want a date (2021-01-01) or an RFC 3339 time", flagName, s)}
+}
+
+// parseReadCap reads --read-cap: kind=size pairs, sizes in bytes with an optional KB/KiB/MB/MiB/
+// GB/GiB suffix.
+func parseReadCap(v string) (files.Caps, error) {
+	caps := files.DefaultCaps()
+	if v == "" {
+		return caps, nil
+	}
+	for _, part := range strings.Split(v, ",") {
+		kind, size, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return caps, usageError{fmt.Sprintf("--read-cap %q: want kind=size, e.g. page=64MiB", part)}
+		}
+		n, err := parseByteSize(size)
+		if err != nil || n < 16 {
+			return caps, usageError{fmt.Sprintf("--read-cap %s: want a size of at least 16 bytes, e.g. 64MiB", part)}
+		}
+		switch strings.ToLower(kind) {
+		case "page":
+			caps.Page = n
+		case "head":
+			caps.Head = n
+		default:
+			return caps, usageError{fmt.Sprintf("--read-cap %s: unknown kind %q (want page or head)", part, kind)}
+		}
+	}
+	if caps.Head > caps.Page {
+		return caps, usageError{"--read-cap: head is larger than page"}
+	}
+	return caps, nil
+}
+
+// parseByteSize reads 4096, 64KB, 64KiB, 16MB, 16MiB, 1GB, 1GiB (decimal and binary units).
+func parseByteSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if len(s) > len(u.suffix) && strings.EqualFold(s[len(s)-len(u.suffix):], u.suffix) {
+			s, mult = strings.TrimSpace(s[:len(s)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
 }

@@ -31,7 +31,46 @@ type HostResult struct {
 	Incidents []Incident `json:"incidents"`
 	Findings  []Finding  `json:"findings,omitzero"` // [] when none; left out only of JSON-lines host records
 	Problems  []Problem  `json:"problems"`
-	Stats     Stats      `json:"stats"`
+	// Mitigations are Microsoft's URL Rewrite mitigations found in the Default Web Site's
+	// web.config: what protects a server whose patching must wait.
+	Mitigations []ConfigMitigation `json:"mitigations,omitempty"`
+	// WebFiles are the files in web folders created (or, where the file system keeps no creation
+	// time, modified) since 2021-01-01, earliest first, whether or not a rule fired: the window
+	// a responder eyeballs.
+	WebFiles []FileEntry `json:"web_files,omitempty"`
+	Stats    Stats       `json:"stats"`
+}
+
+// ConfigMitigation is one URL Rewrite mitigation read from the server's configuration, and
+// whether it is in force.
+type ConfigMitigation struct {
+	Family string   `json:"family"` // ProxyLogon, ProxyNotShell
+	Status string   `json:"status"` // present, partial, disabled
+	Rules  []string `json:"rules,omitempty"`
+	Where  string   `json:"where"`
+	Notes  []string `json:"notes,omitempty"` // why partial or disabled; known weaknesses
+}
+
+// FileEntry is one file of a web folder, for the timeline.
+type FileEntry struct {
+	Path     string    `json:"path"`
+	Place    string    `json:"place"`
+	Size     int64     `json:"size"`
+	Modified time.Time `json:"modified,omitzero"`
+	Created  time.Time `json:"created,omitzero"`
+	SHA256   string    `json:"sha256,omitempty"`
+	Rules    []string  `json:"rules,omitempty"` // rules that fired on it
+}
+
+// Time is when the file appeared: the earlier of its creation and modification times.
+func (e FileEntry) Time() time.Time {
+	switch {
+	case e.Created.IsZero():
+		return e.Modified
+	case e.Modified.IsZero() || e.Created.Before(e.Modified):
+		return e.Created
+	}
+	return e.Modified
 }
 
 // Window is how far one source's logs reach: the hunt can only vouch for that time.
@@ -70,11 +109,15 @@ type Incident struct {
 
 // Stats measure the work done.
 type Stats struct {
-	Files       int           `json:"files"`
-	Bytes       int64         `json:"bytes"`
-	Lines       int64         `json:"lines"`
-	Candidates  int64         `json:"candidate_rows"`
-	Suppressed  int64         `json:"suppressed_findings"` // repeats beyond the per-rule, per-client cap
-	Duration    time.Duration `json:"duration_ns"`
-	RulesLoaded int           `json:"rules"`
+	Files      int   `json:"files"`
+	Bytes      int64 `json:"bytes"`
+	Lines      int64 `json:"lines"`
+	Candidates int64 `json:"candidate_rows"`
+	Suppressed int64 `json:"suppressed_findings"` // repeats beyond the per-rule, per-client cap
+	// The file part: files looked at, files opened and read, bytes read.
+	FilesExamined int           `json:"files_examined"`
+	FilesRead     int           `json:"files_read"`
+	FileBytes     int64         `json:"file_bytes"`
+	Duration      time.Duration `json:"duration_ns"`
+	RulesLoaded   int           `json:"rules"`
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt/source"
 	"github.com/exsweep/exsweep/internal/hunt/source/ecplog"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/hunt/source/httpproxy"
 	"github.com/exsweep/exsweep/internal/hunt/source/iislog"
 	"github.com/exsweep/exsweep/internal/hunt/source/oablog"
@@ -42,6 +43,8 @@ func Schema() rules.Schema {
 	for _, src := range Sources() {
 		s[src.Kind()] = src.Fields()
 	}
+	s[files.Kind] = files.Fields()
+	s[IISConfigKind] = iisConfigFields()
 	return s
 }
 
@@ -59,6 +62,12 @@ type Options struct {
 	Progress func(Progress)
 	// ChunkSize overrides the scanner's read size (tests).
 	ChunkSize int
+	// Deep also reads every page and configuration file anywhere under the root.
+	Deep bool
+	// FileCaps bound what is read of one file; zero: files.DefaultCaps.
+	FileCaps files.Caps
+	// NoFiles leaves the files on disk out (logs only); NoLogs leaves the logs out.
+	NoFiles, NoLogs bool
 }
 
 // Progress is a running total of the work.
@@ -104,6 +113,9 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	var jobs []job
 	perSource := map[string][]source.File{}
 	for _, src := range Sources() {
+		if opt.NoLogs {
+			break
+		}
 		comp := compile(opt.Pack.ForSource(src.Kind()), schema, src.Dialect())
 		files, probs := listFiles(opt.Root, layout, src.Kind())
 		res.Problems = append(res.Problems, probs...)
@@ -112,10 +124,10 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 			jobs = append(jobs, job{src: src, file: f, comp: comp})
 		}
 	}
-	if len(layout.Installs) == 0 {
+	if len(layout.Installs) == 0 && !opt.NoLogs {
 		res.Warnings = append(res.Warnings, "no Exchange install found in the tree (looked for Bin\\ExSetup.exe, Logging\\HttpProxy, FrontEnd\\HttpProxy): use --exchange-path if it is there under another layout")
 	}
-	if len(layout.IISDirs) == 0 {
+	if len(layout.IISDirs) == 0 && !opt.NoLogs {
 		res.Warnings = append(res.Warnings, "no IIS log folder (W3SVC<n>) found in the tree: use --iis-logs if the logs are elsewhere")
 	}
 	// Largest files first, so one big file does not start last and hold up the end.
@@ -163,6 +175,9 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	if !opt.NoFiles && ctx.Err() == nil {
+		huntFiles(ctx, opt, layout, res, col)
+	}
 	if err := ctx.Err(); err != nil {
 		res.Problems = append(res.Problems, finding.Problem{Path: opt.Root, Kind: "cancelled", Message: "the hunt was interrupted: " + err.Error()})
 	}
@@ -174,10 +189,12 @@ feed:
 		res.Stats.Candidates += r.Candidates
 		res.Problems = append(res.Problems, r.Problems...)
 	}
-	res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
-	if len(jobs) == 0 {
+	if !opt.NoLogs {
+		res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
+	}
+	if len(jobs) == 0 && res.Stats.FilesExamined == 0 {
 		// Nothing to read is not a clean server: the exit code must say so, not only the text.
-		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file found under the root"})
+		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file and no web folder found under the root"})
 	}
 	res.Findings = col.sorted()
 	res.Stats.Suppressed = col.suppressedRows()
@@ -194,6 +211,9 @@ feed:
 	}
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
+	}
+	if res.Windows == nil {
+		res.Windows = []finding.Window{}
 	}
 	if res.Incidents == nil {
 		res.Incidents = []finding.Incident{}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/logscan"
 	"github.com/exsweep/exsweep/internal/rules"
 )
@@ -48,6 +50,44 @@ func CheckSamples(pack *rules.Pack) []SampleFailure {
 			}
 		}
 	}
+	fileRules := pack.ForSource(files.Kind)
+	for _, r := range fileRules {
+		for _, want := range []bool{true, false} {
+			list := r.Match
+			if !want {
+				list = r.NoMatch
+			}
+			for _, s := range list {
+				got := false
+				for _, m := range files.Matches(fileRules, schema, files.SampleRecord(lowerKeys(sampleFields(s)))) {
+					got = got || m.Rule == r
+				}
+				if got != want {
+					out = append(out, SampleFailure{Rule: r, Sample: s, Want: want})
+				}
+			}
+		}
+	}
+	for _, r := range pack.ForSource(IISConfigKind) {
+		for _, s := range r.Match {
+			if !r.Condition.Match(fieldRecord(lowerKeys(s.Fields))) {
+				out = append(out, SampleFailure{Rule: r, Sample: s, Want: true})
+			}
+		}
+		for _, s := range r.NoMatch {
+			if r.Condition.Match(fieldRecord(lowerKeys(s.Fields))) {
+				out = append(out, SampleFailure{Rule: r, Sample: s, Want: false})
+			}
+		}
+	}
+	return out
+}
+
+func lowerKeys(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
 	return out
 }
 
@@ -68,4 +108,12 @@ func sampleMatches(src source.LogSource, comp *compiled, r *rules.Rule, s rules.
 		}
 	})
 	return matched
+}
+
+// sampleFields are a sample's values; a file rule's raw sample is the file's content.
+func sampleFields(s rules.Sample) map[string]string {
+	if s.Raw != "" {
+		return map[string]string{"content": s.Raw}
+	}
+	return s.Fields
 }

@@ -358,8 +358,15 @@ func verdict(r *finding.HostResult) (finding.Verdict, string) {
 			}
 		}
 		s := "no trace of exploitation"
+		if n := r.Stats.FilesExamined; n > 0 {
+			s = fmt.Sprintf("no web shell or attacker file among %d files on disk, and no trace of exploitation", n)
+		}
 		if cover == "" {
-			return v, s + ", but no log could be read: this is not a clean bill of health"
+			s += ", but no log could be read: this is not a clean bill of health"
+			if suspicious > 0 {
+				s += fmt.Sprintf("; %d suspicious item(s) to look at", suspicious)
+			}
+			return v, s
 		}
 		s += " " + cover
 		if suspicious > 0 {

@@ -134,6 +134,20 @@ func Timeline(w io.Writer, r *finding.Report) error {
 				h.Host, f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.ClientIP, f.UserAgent, f.Where.Path, lineText(f.Where.Line), f.Evidence,
 			)})
 		}
+		for _, e := range h.WebFiles {
+			if len(e.Rules) > 0 {
+				continue // its findings are already events
+			}
+			t := e.Time()
+			desc := "File created"
+			if e.Created.IsZero() || !e.Created.Equal(t) {
+				desc = "File modified"
+			}
+			rows = append(rows, row{t, csvRow(
+				timeText(t), strconv.FormatInt(t.UnixMicro(), 10), desc, "file", "new file in a web folder (no rule fired) | "+e.Path,
+				h.Host, "", "", "", "", "", "", e.Path, "", fmt.Sprintf("%s, %d bytes, sha256 %s", e.Place, e.Size, e.SHA256),
+			)})
+		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].t.Before(rows[j].t) })
 	cw := csv.NewWriter(w)
@@ -151,6 +165,8 @@ func timestampDesc(source string) string {
 		return "IIS request time"
 	case "httpproxy", "ecp", "oab":
 		return "Exchange log time"
+	case "file":
+		return "File created"
 	}
 	return "Event time"
 }

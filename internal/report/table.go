@@ -84,6 +84,25 @@ func (p *printer) host(h *finding.HostResult, r *finding.Report) {
 		p.line("  Exchange installs read: %s", safe(strings.Join(h.Installs, ", ")))
 	}
 	p.line("")
+	if s := h.Stats; s.FilesExamined > 0 {
+		p.line("Files on disk: %d examined, %d read (%s) in web folders, compiled-page traces and staging places",
+			s.FilesExamined, s.FilesRead, Bytes(s.FileBytes))
+		for _, m := range h.Mitigations {
+			p.line("  %s URL Rewrite mitigation: %s (%s)", safe(m.Family), safe(m.Status), safe(m.Where))
+		}
+		if len(h.WebFiles) > 0 {
+			p.line("  %d files in web folders appeared since 2021-01-01 (all in the JSON report and timeline.csv); the latest:", len(h.WebFiles))
+			from := max(0, len(h.WebFiles)-maxWebFilesShown)
+			for _, e := range h.WebFiles[from:] {
+				mark := ""
+				if len(e.Rules) > 0 {
+					mark = "  <- " + strings.Join(e.Rules, ", ")
+				}
+				p.line("    %s  %10s  %s%s", e.Time().UTC().Format("2006-01-02 15:04:05"), Bytes(e.Size), safe(e.Path), safe(mark))
+			}
+		}
+		p.line("")
+	}
 
 	if len(h.Warnings) > 0 {
 		p.line("Warnings")
@@ -124,6 +143,9 @@ func (p *printer) host(h *finding.HostResult, r *finding.Report) {
 	p.line("Read %d files, %s, %d lines (%d parsed) in %s with %d rules; %d repeated findings summarised.",
 		s.Files, Bytes(s.Bytes), s.Lines, s.Candidates, s.Duration.Round(time.Millisecond), s.RulesLoaded, s.Suppressed)
 }
+
+// maxWebFilesShown bounds the web-folder file list in the table; the JSON has all of it.
+const maxWebFilesShown = 20
 
 func (p *printer) incident(inc finding.Incident) {
 	span := inc.FirstSeen.UTC().Format("2006-01-02 15:04:05")

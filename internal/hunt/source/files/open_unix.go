@@ -1,0 +1,14 @@
+//go:build unix
+
+package files
+
+import (
+	"os"
+	"syscall"
+)
+
+// openFile opens for reading without blocking: a file swapped for a FIFO between the listing and
+// the open would otherwise hang the worker forever. O_NOFOLLOW refuses a file swapped for a link.
+func openFile(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+}
