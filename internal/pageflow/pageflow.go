@@ -203,7 +203,7 @@ func (a *analyzer) markName(name string, attrs uint16) {
 
 func (a *analyzer) markTok(i int, attrs uint16) {
 	x := &a.toks[i]
-	if attrs == 0 || x.kind != tIdent || x.kw == kwRequest || x.kw == kwThis || x.vattr&attrs == attrs {
+	if attrs == 0 || x.kind != tIdent || x.kw == kwRequest || x.kw == kwThis || x.kw == kwFramework || x.vattr&attrs == attrs {
 		return
 	}
 	name := a.name(i)

@@ -102,6 +102,7 @@ using System.Web;
 public partial class Admin : System.Web.UI.Page {
     protected void Page_Load(object s, EventArgs e) { System.Diagnostics.Process.Start("cmd.exe", Request["c"]); }
 }`, []string{KindProcessStart}},
+	{"out argument", `<%@ Page Language="C#" %><% string plain; Unwrap(Request.Form["d"], out plain); Assembly.Load(Convert.FromBase64String(plain)); %>`, []string{KindAssemblyLoad}},
 	{"several kinds", `<%@ Page Language="C#" %><% var c = Request["c"]; Process.Start(c); File.WriteAllText(c, c); Assembly.Load(c); %>`, []string{KindAssemblyLoad, KindFileWrite, KindProcessStart}},
 
 	// --- benign look-alikes ---
@@ -130,6 +131,9 @@ REM Execute(Request("c"))
 	{"unterminated block", `<%@ Page Language="JScript" %><% eval(Request["c"])`, nil},
 	{"unterminated server script", `<script language="JScript" runat="server">eval(Request["c"])`, nil},
 	{"client script", `<script language="JScript">eval(Request["c"])</script>`, nil},
+	{"tryparse out", `<%@ Page Language="C#" %><% int n; int.TryParse(Request["n"], out n); Process.Start("report.exe", "/n " + n); %>`, nil},
+	{"framework object not tainted", `<%@ Page Language="C#" %><% Response.Cookies["lang"].Value = Request["lang"]; using (var w = new StreamWriter(Response.OutputStream)) { w.Write("ok"); } %>`, nil},
+	{"html mentioning code", "<html><body><pre>public class Demo { void F() { Process.Start(Request[\"c\"]); } }</pre></body></html>", nil},
 	{"plain javascript file", `var x = document.getElementById("a").value; eval(x); function Request(){}`, nil},
 }
 

@@ -368,6 +368,12 @@ var sourceMarkers = [...]string{"using System", "Imports System", "IHttpHandler"
 var vbFileMarkers = [...]string{"Imports System", "End Class", "End Sub", "End Function", "End Module", "Partial Class", "Public Class"}
 
 func looksLikeSourceFile(s []byte) (bool, lang) {
+	// Markup (HTML, XML, a page) starts with '<'; a code file starts with using, namespace,
+	// Imports, a comment or an attribute.
+	t := bytes.TrimLeft(bytes.TrimPrefix(s, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(t) == 0 || t[0] == '<' {
+		return false, langUnknown
+	}
 	found := false
 	for _, m := range sourceMarkers {
 		if bytes.Contains(s, []byte(m)) {

@@ -747,6 +747,18 @@ func (a *analyzer) flowsCommon(declIdx int) {
 					}
 				}
 			}
+		case kwOutRef:
+			// Decrypt(Request["x"], out plain): the callee fills plain from request data. The
+			// sanitiser mask keeps int.TryParse(Request["n"], out n) clean.
+			if e := a.encl[i]; e >= 1 && t[e].isPunct('(') && t[e-1].kind == tIdent && a.has(fSrc, e+1, a.match[e]) {
+				j := i + 1
+				if j+1 < n && t[j].kind == tIdent && t[j+1].kind == tIdent {
+					j++ // out var x, out string x
+				}
+				if j < n && t[j].kind == tIdent {
+					a.markTok(j, vTaint)
+				}
+			}
 		case kwWrite:
 			if a.dot(i) && i >= 2 && t[i-2].kind == tIdent && a.varUse(i-2) && t[i-2].vattr&vStream != 0 {
 				if lo, hi, ok := a.args(i, a.vb); ok && a.has(fSrc, lo, hi) {

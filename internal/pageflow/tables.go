@@ -117,6 +117,8 @@ const (
 	kwBase
 	kwVar
 	kwReturn
+	kwOutRef // out, ref: call arguments the callee writes
+	kwFramework
 )
 
 // Keyword classes (bit sets): a word may belong to several.
@@ -150,6 +152,13 @@ const maxKwLen = 26
 var keywords = map[string]kwInfo{
 	"request": {kwRequest, 0},
 
+	// Framework objects never become tainted by a member assignment
+	// (Response.Cookies["a"].Value = Request["a"] does not make Response request data).
+	"response":    {kwFramework, 0},
+	"server":      {kwFramework, 0},
+	"context":     {kwFramework, 0},
+	"httpcontext": {kwFramework, 0},
+
 	"form":                     {kwNone, cReqMember},
 	"querystring":              {kwNone, cReqMember},
 	"item":                     {kwNone, cReqMember},
@@ -161,7 +170,6 @@ var keywords = map[string]kwInfo{
 	"binaryread":               {kwNone, cReqMember},
 	"servervariables":          {kwNone, cReqMember},
 	"rawurl":                   {kwNone, cReqMember},
-	"url":                      {kwNone, cReqMember},
 	"urlreferrer":              {kwNone, cReqMember},
 	"useragent":                {kwNone, cReqMember},
 	"pathinfo":                 {kwNone, cReqMember},
@@ -296,8 +304,8 @@ var keywords = map[string]kwInfo{
 	"byval":    {kwNone, cParamMod},
 	"byref":    {kwNone, cParamMod},
 	"optional": {kwNone, cParamMod},
-	"ref":      {kwNone, cParamMod},
-	"out":      {kwNone, cParamMod},
+	"ref":      {kwOutRef, cParamMod},
+	"out":      {kwOutRef, cParamMod},
 
 	"and":     {kwNone, cVBCont},
 	"or":      {kwNone, cVBCont},
