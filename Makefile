@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 30000x
 
-.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan check
+.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan bench-files check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -36,5 +36,8 @@ bench: ## the hunt benchmark against ripgrep (prints the table of bench/README.m
 
 bench-scan: ## the scan benchmark against nmap on an emulated fleet of 4,096 hosts (table of bench/README.md)
 	./bench/scan-fleet.sh
+
+bench-files: ## the file-hunt benchmark against yara on a 200,000-file / 5 GB server drive (table of bench/README.md)
+	./bench/files-hunt.sh
 
 check: lint test fuzz ## what CI runs
