@@ -36,7 +36,7 @@ type HostResult struct {
 	Mitigations []ConfigMitigation `json:"mitigations,omitempty"`
 	// WebFiles are the files in web folders created (or, where the file system keeps no creation
 	// time, modified) since 2021-01-01, earliest first, whether or not a rule fired: the window
-	// a responder eyeballs.
+	// a responder eyeballs. At most the latest 10,000.
 	WebFiles []FileEntry `json:"web_files,omitempty"`
 	Stats    Stats       `json:"stats"`
 }
@@ -62,12 +62,10 @@ type FileEntry struct {
 	Rules    []string  `json:"rules,omitempty"` // rules that fired on it
 }
 
-// Time is when the file appeared: the earlier of its creation and modification times.
+// Time is when the file appeared: its creation time where the file system keeps one (a
+// modification time is easily set back), else its modification time.
 func (e FileEntry) Time() time.Time {
-	switch {
-	case e.Created.IsZero():
-		return e.Modified
-	case e.Modified.IsZero() || e.Created.Before(e.Modified):
+	if !e.Created.IsZero() {
 		return e.Created
 	}
 	return e.Modified

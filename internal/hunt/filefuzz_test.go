@@ -1,6 +1,7 @@
 package hunt
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/exsweep/exsweep/internal/hunt/source/files"
@@ -30,8 +31,12 @@ func FuzzFileRules(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content []byte, name string) {
 		rec := files.SampleRecord(map[string]string{"path": "inetpub/wwwroot/aspnet_client/" + name, "content": string(content)})
 		for _, m := range files.Matches(fileRules, schema, rec) {
-			if len(m.Evidence) > 4096 {
-				t.Fatalf("%s: evidence of %d bytes", m.Rule.ID, len(m.Evidence))
+			// Evidence is an excerpt of the content around a hit (at most 2x160 bytes, one
+			// line), or the file's description, which starts with its path.
+			ev := m.Evidence
+			excerpt := len(ev) <= 320 && bytes.Contains(rec.Content, ev) && !bytes.Contains(ev, []byte("\n"))
+			if !excerpt && !bytes.HasPrefix(ev, []byte(rec.Path+" (")) {
+				t.Fatalf("%s: evidence %q is neither an excerpt of the content nor the file's description", m.Rule.ID, ev)
 			}
 		}
 	})

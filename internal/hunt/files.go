@@ -35,8 +35,12 @@ func iisConfigFields() []rules.Field {
 // whether or not a rule fired (the first known exploitation was on 6 January 2021).
 var webFilesSince = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// maxWebFiles bounds that list; the count beyond it is kept.
-const maxWebFiles = 10000
+// maxWebFiles bounds that list (the latest are kept); webFilesCollect bounds what is gathered
+// to choose them, beyond which files are only counted.
+const (
+	maxWebFiles     = 10000
+	webFilesCollect = 100000
+)
 
 // fieldRecord is a record made of named values: iis-config entries and rule samples.
 type fieldRecord map[string]string
@@ -118,6 +122,7 @@ func fileTargets(root string, l *Layout, deep bool, res *finding.HostResult, pac
 		add(&heads, ResolveCI(sys, "ProgramData"), files.ProgramData, files.ReadHeads)
 		add(&heads, ResolveCI(sys, "Users/Public"), files.UsersPublic, files.ReadHeads)
 		add(&heads, ResolveCI(sys, "PerfLogs"), files.DriveRoot, files.ReadHeads)
+		heads = append(heads, files.Target{Dir: sys, Place: files.DriveRoot, Mode: files.ReadHeads, Flat: true})
 		add(&notable, ResolveCI(sys, "Users"), files.Users, files.ReadNotable)
 		if deep {
 			add(&notable, sys, files.Elsewhere, files.ReadNotable)
@@ -163,6 +168,10 @@ func siteFolders(root, sys string, l *Layout, res *finding.HostResult, pack *rul
 		}
 	}
 	iisRules := pack.ForSource(IISConfigKind)
+	var cfgTime time.Time
+	if fi, err := os.Stat(cfg); err == nil {
+		cfgTime = fi.ModTime().UTC()
+	}
 	for _, site := range host.Sites {
 		for _, app := range site.Apps {
 			for _, vd := range app.VDirs {
@@ -182,6 +191,7 @@ func siteFolders(root, sys string, l *Layout, res *finding.HostResult, pack *rul
 						f := r.Finding()
 						f.Source = IISConfigKind
 						f.Where = finding.Location{Path: rel(root, cfg)}
+						f.Time = cfgTime // when the configuration was last written
 						f.Target = joinVPath(app.Path, vd.Path)
 						f.Fields = map[string]string{"site": site.Name, "physical_path": vd.PhysicalPath}
 						col.add(&f, []byte(fmt.Sprintf("site %q application %q virtual directory %q physicalPath=%q", site.Name, app.Path, vd.Path, vd.PhysicalPath)))
@@ -249,7 +259,7 @@ func huntFiles(ctx context.Context, opt Options, l *Layout, res *finding.HostRes
 		if rec.Place.WebPlace() && !rec.Time().Before(webFilesSince) && rec.VirtualPath == "" {
 			mu.Lock()
 			webCount++
-			if len(web) < maxWebFiles {
+			if len(web) < webFilesCollect {
 				web = append(web, finding.FileEntry{Path: finding.EscapeString(rec.Path), Place: string(rec.Place), Size: rec.Size,
 					Modified: rec.Modified, Created: rec.Created, SHA256: rec.SHA256, Rules: ids})
 			}
@@ -263,12 +273,15 @@ func huntFiles(ctx context.Context, opt Options, l *Layout, res *finding.HostRes
 		}
 		return web[i].Path < web[j].Path
 	})
+	if len(web) > maxWebFiles {
+		web = web[len(web)-maxWebFiles:] // the latest
+	}
 	res.WebFiles = web
 	res.Stats.FilesExamined = fr.Files
 	res.Stats.FilesRead = fr.Read
 	res.Stats.FileBytes = fr.Bytes
 	if webCount > len(web) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d files created in web folders since 2021-01-01: only the first %d are listed", webCount, len(web)))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d files appeared in web folders since 2021-01-01: only the latest %d are listed", webCount, len(web)))
 	}
 	res.Problems = append(res.Problems, fr.Problems...)
 }

@@ -4,6 +4,7 @@ package hunt
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/rules"
 )
 
@@ -108,4 +110,105 @@ func TestFileHuntHostileTree(t *testing.T) {
 	if !res.Partial {
 		t.Error("a capped, unreadable file must make the result partial")
 	}
+}
+
+// TestFileHuntReviewCases holds the answers to a code review's findings: places that cannot be
+// dodged by nesting folder names, certificates and AJAX scripts that are not shells, dates an
+// attacker set back, head-only reads with a small page cap, folder links, the drive root, a FIFO
+// in place of a configuration file, and a log flood that must not push a shell out of the report.
+func TestFileHuntReviewCases(t *testing.T) {
+	root := t.TempDir()
+	chopper := corpusFile(t, "malicious/chopper-01-classic.aspx")
+	ac := "inetpub/wwwroot/aspnet_client/"
+	writeTree(t, root, map[string][]byte{
+		ac + "Temporary ASP.NET Files/s1.aspx":                  chopper,
+		ac + "FrontEnd/HttpProxy/owa/auth/logon.aspx":           []byte("<%@ Page %>"),
+		"Users/Administrator/Desktop/exchange.cer":              []byte("\x30\x82\x03\x2c\x30\x82\x02\x14 CN=mail.contoso.com"),
+		"inetpub/wwwroot/pki/ca.cer":                            []byte("\x30\x82\x03\x2c\x30\x82\x02\x14 CN=Contoso Root CA"),
+		"inetpub/wwwroot/Scripts/MicrosoftAjax.js":              []byte("Sys.Net.WebRequestManager.executeRequest(this);"),
+		"ProgramData/Microsoft/Windows Defender/Support/av.log": []byte("Detected: Backdoor:JS/Chopper in " + string(chopper)),
+		"lsass.dmp":                                          []byte("not a minidump header"),
+		"Program Files/Foo/linked.aspx":                      chopper,
+		"inetpub/logs/LogFiles/W3SVC1/u_ex210303.log":        []byte(iisLog(floodRows(25000)...)),
+		"inetpub/wwwroot/aspnet_client/system_web/late.aspx": chopper,
+	}, time.Date(2015, 6, 1, 0, 0, 0, 0, time.UTC)) // dates set back, as attackers do
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink(filepath.Join(root, "Program Files", "Foo"), filepath.Join(root, "inetpub", "wwwroot", "aspnet_client", "x")))
+	cfgDir := filepath.Join(root, "Windows", "System32", "inetsrv", "config")
+	must(os.MkdirAll(cfgDir, 0o755))
+	must(syscall.Mkfifo(filepath.Join(cfgDir, "applicationHost.config"), 0o644))
+	must(syscall.Mkfifo(filepath.Join(root, "inetpub", "wwwroot", "web.config"), 0o644))
+
+	pack, err := rules.Default(Schema())
+	must(err)
+	done := make(chan *finding.HostResult, 1)
+	go func() {
+		res, err := Run(context.Background(), Options{Root: root, Pack: pack, Since: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), FileCaps: files.Caps{Page: 64 << 10, Head: 64 << 10}})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	var res *finding.HostResult
+	select {
+	case res = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the hunt hung (a FIFO as a configuration file?)")
+	}
+	if res == nil {
+		return
+	}
+	at := rulesAt(res)
+	for p, id := range map[string]string{
+		ac + "Temporary ASP.NET Files/s1.aspx":        "EXS-FILE-JSCRIPT-EVAL-UNSAFE",
+		ac + "FrontEnd/HttpProxy/owa/auth/logon.aspx": "EXS-FILE-ASPNETCLIENT-PAGE",
+		ac + "x/linked.aspx":                          "EXS-FILE-JSCRIPT-EVAL-UNSAFE",
+		ac + "system_web/late.aspx":                   "EXS-FILE-ASPNETCLIENT-PAGE",
+		"lsass.dmp":                                   "EXS-FILE-LSASS-DUMP",
+	} {
+		if !hasRule(at[p], id) {
+			t.Errorf("%s: want %s, got %v", p, id, at[p])
+		}
+	}
+	for _, p := range []string{"Users/Administrator/Desktop/exchange.cer", "inetpub/wwwroot/pki/ca.cer", "inetpub/wwwroot/Scripts/MicrosoftAjax.js", "ProgramData/Microsoft/Windows Defender/Support/av.log"} {
+		if len(at[p]) > 0 {
+			t.Errorf("false alarm on %s: %v", p, at[p])
+		}
+	}
+	if hasRule(at["lsass.dmp"], "EXS-FILE-MINIDUMP-STAGED") {
+		t.Error("an LSASS dump is also reported as an ordinary staged dump")
+	}
+	if res.Verdict != finding.Compromised {
+		t.Errorf("verdict %s, want COMPROMISED (the shells must survive the log flood)", res.Verdict)
+	}
+	probs := map[string]string{}
+	for _, p := range res.Problems {
+		probs[p.Path] = p.Kind
+	}
+	if len(res.Findings) < maxFindings {
+		t.Errorf("%d findings: the log flood did not reach the global cap, so the test proves nothing", len(res.Findings))
+	}
+	if probs["inetpub/wwwroot/web.config"] == "" || probs["Windows/System32/inetsrv/config/applicationHost.config"] != "unreadable" {
+		t.Errorf("FIFOs as configuration files: problems %v", probs)
+	}
+	for p, k := range probs {
+		if k == "over-cap" {
+			t.Errorf("%s: over-cap with page=head caps (head-only reads are not capped pages)", p)
+		}
+	}
+}
+
+// floodRows are ProxyShell probes from many addresses: more findings than the global cap.
+func floodRows(n int) []string {
+	rows := make([]string, n)
+	for i := range rows {
+		rows[i] = fmt.Sprintf("2021-08-10 10:%02d:%02d GET /autodiscover/autodiscover.json @evil.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%%3F@evil.com 203.0.%d.%d 401",
+			(i/60)%60, i%60, (i/250)%250, i%250)
+	}
+	return rows
 }

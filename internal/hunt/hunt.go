@@ -134,6 +134,11 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].file.Size > jobs[j].file.Size })
 
 	col := newCollector(opt)
+	if !opt.NoFiles && ctx.Err() == nil {
+		// Files first: their findings are few and each is decisive, so a flood of log rows
+		// reaching the global findings cap can never push a web shell out of the report.
+		huntFiles(ctx, opt, layout, res, col)
+	}
 	fileRes := make([]logscan.Result, len(jobs))
 	var total int64
 	for _, j := range jobs {
@@ -175,9 +180,6 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if !opt.NoFiles && ctx.Err() == nil {
-		huntFiles(ctx, opt, layout, res, col)
-	}
 	if err := ctx.Err(); err != nil {
 		res.Problems = append(res.Problems, finding.Problem{Path: opt.Root, Kind: "cancelled", Message: "the hunt was interrupted: " + err.Error()})
 	}
@@ -453,7 +455,10 @@ func newCollector(opt Options) *collector {
 }
 
 func (c *collector) add(f *finding.Finding, raw []byte) {
-	if !f.Time.IsZero() && (!c.since.IsZero() && f.Time.Before(c.since) || !c.until.IsZero() && f.Time.After(c.until)) {
+	// --since/--until select log rows. A file's times are whatever the attacker set them to:
+	// a shell on disk is reported whatever its dates say.
+	logRow := f.Source != files.Kind && f.Source != IISConfigKind
+	if logRow && !f.Time.IsZero() && (!c.since.IsZero() && f.Time.Before(c.since) || !c.until.IsZero() && f.Time.After(c.until)) {
 		return
 	}
 	key := f.RuleID + "|" + clientKey(f.ClientIP)

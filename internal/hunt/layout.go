@@ -12,6 +12,7 @@ import (
 
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 )
 
 // Layout is what the hunt found in a host tree: Exchange installs and IIS log folders.
@@ -263,7 +264,8 @@ func (l *Layout) checkIISConfig() {
 }
 
 func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// A configuration file in the tree may be a FIFO or a device planted to stop the hunt.
+	f, err := files.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

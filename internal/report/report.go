@@ -140,7 +140,7 @@ func Timeline(w io.Writer, r *finding.Report) error {
 			}
 			t := e.Time()
 			desc := "File created"
-			if e.Created.IsZero() || !e.Created.Equal(t) {
+			if e.Created.IsZero() {
 				desc = "File modified"
 			}
 			rows = append(rows, row{t, csvRow(

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/pageflow"
@@ -78,7 +79,13 @@ func (r *Record) Field(name string) (string, bool) {
 		return string(r.Place), true
 	case "content":
 		if !r.contentSet {
-			r.content, r.contentSet = string(r.Content), true
+			// No copy of up to 16 MiB per file: the string shares the worker's buffer, which
+			// is not touched while the rules run, and rules keep no field values (evidence is
+			// copied from the bytes).
+			if len(r.Content) > 0 {
+				r.content = unsafe.String(&r.Content[0], len(r.Content))
+			}
+			r.contentSet = true
 		}
 		return r.content, true
 	case "name":
@@ -141,12 +148,10 @@ func (r *Record) Fill(f *finding.Finding) {
 }
 
 // Time is when the file appeared: its creation time where the file system keeps one, else its
-// last modification. (A copied file is created after it was last modified: then the earlier.)
+// last modification. Not the earlier of the two: a modification time is set at will (touch -d,
+// timestomping tools), and a shell dated 2015 must not fall out of a --since window.
 func (r *Record) Time() time.Time {
-	switch {
-	case r.Created.IsZero():
-		return r.Modified
-	case r.Modified.IsZero() || r.Created.Before(r.Modified):
+	if !r.Created.IsZero() {
 		return r.Created
 	}
 	return r.Modified

@@ -70,7 +70,13 @@ func TestClassify(t *testing.T) {
 		{"Exchange/FrontEnd/HttpProxy/ecp/auth/TimeoutLogout.aspx", "ecp-auth", "TimeoutLogout.aspx"},
 		{"Exchange/ClientAccess/ecp/x.aspx", "clientaccess-ecp", "x.aspx"},
 		{"Exchange/ClientAccess/Oab/abc/x.lzx", "clientaccess-oab", "abc/x.lzx"},
-		{"Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/a/b/x.compiled", "aspnet-temp", "owa/a/b/x.compiled"},
+		{"Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/a/b/x.compiled", "", ""}, // a place only where the walk finds it
+		{"inetpub/wwwroot/aspnet_client/Temporary ASP.NET Files/s1.aspx", "aspnet-client", "Temporary ASP.NET Files/s1.aspx"},
+		{"inetpub/wwwroot/aspnet_client/ClientAccess/ecp/s2.aspx", "aspnet-client", "ClientAccess/ecp/s2.aspx"},
+		{"inetpub/wwwroot/aspnet_client/FrontEnd/HttpProxy/owa/auth/logon.aspx", "aspnet-client", "FrontEnd/HttpProxy/owa/auth/logon.aspx"},
+		{"Exchange/ClientAccess/ecp/FrontEnd/HttpProxy/owa/auth/x.aspx", "owa-auth", "x.aspx"},
+		{"Exchange/FrontEnd/HttpProxy/owa/auth/ClientAccess/ecp/x.aspx", "owa-auth", "ClientAccess/ecp/x.aspx"},
+		{"Exchange/FrontEnd/HttpProxy/owa/auth/a/FrontEnd/HttpProxy/ecp/auth/x.aspx", "ecp-auth", "x.aspx"},
 		{"inetpub/wwwroot/aspnet_client", "", ""}, // the folder itself
 		{"inetpub/wwwroot/intranet/default.aspx", "", ""},
 	} {

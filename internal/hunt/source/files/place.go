@@ -50,14 +50,29 @@ type marker struct {
 	place Place
 }
 
-// markers, most specific first: owa\auth beats the site folder that holds it.
+// markers in classes of precedence: a folder where no page belongs at all (aspnet_client) wins
+// over anything below it, then the folders with a fixed set of pages, then ClientAccess\ecp.
+// Within a class the deepest marker wins. An attacker nesting folder names
+// (aspnet_client\FrontEnd\HttpProxy\owa\auth\logon.aspx) gets the strictest reading.
+// Temporary ASP.NET Files is not a marker: the compiler's folder is a place only where the walk
+// found it, under Windows\Microsoft.NET; a folder of that name elsewhere is just a folder.
 var markers = []marker{
+	{[]string{"aspnet_client"}, AspnetClient},
 	{[]string{"frontend", "httpproxy", "owa", "auth"}, OwaAuth},
 	{[]string{"frontend", "httpproxy", "ecp", "auth"}, EcpAuth},
-	{[]string{"clientaccess", "ecp"}, ClientAccessEcp},
 	{[]string{"clientaccess", "oab"}, ClientAccessOab},
-	{[]string{"temporary asp.net files"}, CompiledPages},
-	{[]string{"aspnet_client"}, AspnetClient},
+	{[]string{"clientaccess", "ecp"}, ClientAccessEcp},
+}
+
+// markerClass ranks the markers: lower wins.
+func markerClass(p Place) int {
+	switch p {
+	case AspnetClient:
+		return 0
+	case ClientAccessEcp:
+		return 2
+	}
+	return 1
 }
 
 // Classify names the place of a root-relative path from the folder names in it, and the part of
@@ -69,16 +84,24 @@ func Classify(path string) (Place, string) {
 	for i, s := range segs {
 		low[i] = strings.ToLower(s)
 	}
+	best, bestEnd := Place(""), -1
 	for _, m := range markers {
-		// The last occurrence wins: C:\inetpub\wwwroot\aspnet_client\x\aspnet_client\y.aspx is
-		// still in aspnet_client, and the path below it is what follows the last marker.
+		// The last occurrence of a marker counts: the path below it is what follows it.
 		for i := len(low) - len(m.segs) - 1; i >= 0; i-- {
-			if equalSegs(low[i:i+len(m.segs)], m.segs) {
-				return m.place, strings.Join(segs[i+len(m.segs):], "/")
+			if !equalSegs(low[i:i+len(m.segs)], m.segs) {
+				continue
 			}
+			end := i + len(m.segs)
+			if best == "" || markerClass(m.place) < markerClass(best) || markerClass(m.place) == markerClass(best) && end > bestEnd {
+				best, bestEnd = m.place, end
+			}
+			break
 		}
 	}
-	return "", ""
+	if best == "" {
+		return "", ""
+	}
+	return best, strings.Join(segs[bestEnd:], "/")
 }
 
 func equalSegs(a, b []string) bool {

@@ -45,6 +45,7 @@ type Target struct {
 	Dir   string // local path
 	Place Place  // place of files below, unless a marker folder in the path names another
 	Mode  Mode
+	Flat  bool // only the folder's own files (the drive root), not its subfolders
 }
 
 // Caps bound what is read of one file, by kind. A file larger than its cap is read up to the
@@ -121,8 +122,17 @@ type work struct {
 	under   string
 	size    int64
 	limit   int64 // bytes to read; 0: do not open
+	head    bool  // only the first bytes, to name the format
+	trace   bool  // a compiled-page trace: the pages it names are the records
 	info    fs.FileInfo
 }
+
+// bigRead is the size above which a read takes one of the few big-read slots, and maxBigReads
+// how many such reads run at once: memory is bounded by the slots, not by the number of cores.
+const (
+	bigRead     = 1 << 20
+	maxBigReads = 2
+)
 
 // Scan walks the targets and visits every file worth a record.
 func Scan(ctx context.Context, opt Options, visit Visit) Result {
@@ -147,6 +157,7 @@ func Scan(ctx context.Context, opt Options, visit Visit) Result {
 	var files, read atomic.Int64
 	var bytesRead atomic.Int64
 	jobs := make(chan work, 256)
+	big := make(chan struct{}, maxBigReads)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -154,7 +165,14 @@ func Scan(ctx context.Context, opt Options, visit Visit) Result {
 			defer wg.Done()
 			rd := &reader{}
 			for j := range jobs {
+				if j.limit > bigRead && j.size > bigRead {
+					big <- struct{}{}
+				}
 				n, opened := inspect(ctx, j, rd, m, opt, visit, problem)
+				if j.limit > bigRead && j.size > bigRead {
+					rd.release()
+					<-big
+				}
 				files.Add(1)
 				if opened {
 					read.Add(1)
@@ -166,7 +184,7 @@ func Scan(ctx context.Context, opt Options, visit Visit) Result {
 			}
 		}()
 	}
-	wk := &walker{opt: opt, seen: map[string]bool{}, jobs: jobs, ctx: ctx, problem: problem}
+	wk := &walker{opt: opt, seen: map[string]bool{}, linked: map[string]bool{}, jobs: jobs, ctx: ctx, problem: problem}
 	for _, t := range opt.Targets {
 		if ctx.Err() != nil {
 			break
@@ -183,6 +201,16 @@ func Scan(ctx context.Context, opt Options, visit Visit) Result {
 type reader struct {
 	buf []byte
 	dec []byte
+}
+
+// release drops buffers grown for a big file, so idle workers hold only small ones.
+func (rd *reader) release() {
+	if cap(rd.buf) > bigRead {
+		rd.buf = nil
+	}
+	if cap(rd.dec) > bigRead {
+		rd.dec = nil
+	}
 }
 
 // inspect reads one file (or not), makes its record and evaluates the rules. It returns the
@@ -216,21 +244,21 @@ func inspect(ctx context.Context, j work, rd *reader, m *matcher, opt Options, v
 				rd.dec = decodeUTF16(rd.dec, data)
 				rec.Content = rd.dec
 			}
-			if !complete && j.limit >= opt.Caps.Page {
+			if !complete && !j.head {
 				problem(finding.Problem{Path: finding.EscapeString(j.display), Offset: j.limit, Kind: "over-cap",
 					Message: fmt.Sprintf("%d bytes, larger than the read cap: only the first %d bytes were matched and the file was not hashed (raise it with --read-cap)", j.size, j.limit)})
 			}
 			if rec.Format == "minidump" {
 				rec.DumpProcess = dumpProcess(j.path)
 			}
-			if j.limit < opt.Caps.Page && !j.place.WebPlace() {
+			if j.head && !j.place.WebPlace() {
 				// Outside web folders only the first bytes were read, to name the format:
 				// content rules are for what IIS serves, and a log quoting a shell is not one.
 				rec.Content = nil
 			}
 		}
 	}
-	if rec.Place == CompiledPages {
+	if j.trace {
 		inspectTrace(rec, visit, m)
 		return n, opened
 	}
@@ -322,7 +350,7 @@ func dumpProcess(path string) string {
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil {
+	if err != nil || !fi.Mode().IsRegular() {
 		return ""
 	}
 	info, err := minidump.Inspect(f, fi.Size())
@@ -336,7 +364,8 @@ func dumpProcess(path string) string {
 type walker struct {
 	ctx     context.Context
 	opt     Options
-	seen    map[string]bool
+	seen    map[string]bool // files queued, by path: overlapping targets read a file once
+	linked  map[string]bool // folders entered through a link, by resolved path: no loops
 	jobs    chan<- work
 	problem func(finding.Problem)
 }
@@ -374,13 +403,13 @@ func (w *walker) dir(t Target, dir string, depth int) {
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
 		if e.IsDir() {
-			if t.Mode == ReadNotable && skipTree(e.Name()) {
+			if t.Flat || t.Mode == ReadNotable && skipTree(e.Name()) {
 				continue
 			}
 			w.dir(t, p, depth+1)
 			continue
 		}
-		w.file(t, p, e)
+		w.file(t, p, e, depth)
 		if w.ctx.Err() != nil {
 			return
 		}
@@ -391,19 +420,18 @@ func (w *walker) dir(t Target, dir string, depth int) {
 // recycle bin hold no page IIS serves, only copies the walk would read for nothing.
 func skipTree(name string) bool {
 	switch strings.ToLower(name) {
-	case "winsxs", "$recycle.bin", "system volume information", "$windows.~bt", "$windows.~ws", "node_modules", ".git":
+	case "winsxs", "system volume information", "$windows.~bt", "$windows.~ws", "node_modules", ".git":
 		return true
 	}
 	return false
 }
 
-func (w *walker) file(t Target, p string, e fs.DirEntry) {
+func (w *walker) file(t Target, p string, e fs.DirEntry, depth int) {
 	display := rel(w.opt.Root, p)
 	// Exact names: two files differing only in case are two files on a case-sensitive copy.
 	if w.seen[display] {
 		return
 	}
-	w.seen[display] = true
 	open := p
 	if e.Type()&fs.ModeSymlink != 0 {
 		target, err := filepath.EvalSymlinks(p)
@@ -426,11 +454,20 @@ func (w *walker) file(t Target, p string, e fs.DirEntry) {
 		w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: kind, Message: err.Error()})
 		return
 	}
-	if !info.Mode().IsRegular() {
-		if !info.IsDir() {
-			w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: "not-a-file", Message: "not a regular file (device, pipe or socket): not opened"})
+	if info.IsDir() {
+		// A link (or junction) to a folder inside the root: walked here too, under this
+		// place, since IIS serves it from here; each folder once, so loops end.
+		if t.Flat || w.linked[open] {
+			w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: "link", Message: "link to a folder already walked (or a loop), not followed again"})
+			return
 		}
-		return // a link to a folder inside the root: that folder is walked where it is
+		w.linked[open] = true
+		w.dir(t, p, depth+1)
+		return
+	}
+	if !info.Mode().IsRegular() {
+		w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: "not-a-file", Message: "not a regular file (device, pipe or socket): not opened"})
+		return
 	}
 	place, under := Classify(display)
 	if place == "" {
@@ -438,24 +475,28 @@ func (w *walker) file(t Target, p string, e fs.DirEntry) {
 	}
 	ext, name := Ext(display), e.Name()
 	page := w.opt.PageExts[ext]
+	trace := place == CompiledPages && (ext == ".compiled" || ext == ".dll" && strings.HasPrefix(strings.ToLower(name), "app_web_"))
 	var limit int64
+	head := false
 	switch {
+	case trace:
+		limit = w.opt.Caps.Page
+	case page:
+		limit = w.opt.Caps.Page // a page is never skipped, wherever it is
 	case place == CompiledPages:
-		// Only the compiler's traces name pages; its other files are its own.
-		if ext != ".compiled" && !(ext == ".dll" && strings.HasPrefix(strings.ToLower(name), "app_web_")) {
-			return
-		}
+		return // the compiler's other files are its own
+	case place == AspnetClient || place == OwaAuth || place == EcpAuth || t.Mode == ReadAll && place != ClientAccessOab:
 		limit = w.opt.Caps.Page
-	case place == AspnetClient || place == OwaAuth || place == EcpAuth || place == ClientAccessOab || t.Mode == ReadAll:
+	case textExt(ext) && (t.Mode == ReadPages || place.WebPlace()):
 		limit = w.opt.Caps.Page
-	case page, textExt(ext) && (t.Mode == ReadPages || place.WebPlace()):
-		limit = w.opt.Caps.Page
-	case t.Mode == ReadPages || t.Mode == ReadHeads, notable(ext, name):
-		limit = w.opt.Caps.Head
+	case t.Mode == ReadPages || t.Mode == ReadHeads || place == ClientAccessOab, notable(ext, name):
+		// OAB files (.lzx) grow past any page cap: their first bytes say whether they are one.
+		limit, head = w.opt.Caps.Head, true
 	default:
 		return // ReadNotable: nothing about this file matters
 	}
-	j := work{path: open, display: display, place: place, under: under, size: info.Size(), limit: limit, info: info}
+	w.seen[display] = true
+	j := work{path: open, display: display, place: place, under: under, size: info.Size(), limit: limit, head: head, trace: trace, info: info}
 	select {
 	case w.jobs <- j:
 	case <-w.ctx.Done():
@@ -498,4 +539,23 @@ func inside(root, target string) bool {
 	}
 	r, err := filepath.Rel(absRoot, absTarget)
 	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// OpenRegular opens a file the way the walk does (never blocking on a FIFO, never through a
+// link swapped in) and refuses anything but a regular file: for the configuration files the
+// hunt reads by name.
+func OpenRegular(path string) (*os.File, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("not a regular file (device, pipe, socket or folder): not read")
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
