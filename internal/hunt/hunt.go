@@ -336,23 +336,8 @@ func fileFor(root, p string, e fs.DirEntry) (source.File, *finding.Problem) {
 	return source.File{Path: p, Display: display, Size: fi.Size()}, nil
 }
 
-// inside reports whether target (a resolved path) lies within root, comparing absolute paths
-// with links resolved on both sides.
-func inside(root, target string) bool {
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return false
-	}
-	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
-		absRoot = r
-	}
-	absTarget, err := filepath.Abs(target)
-	if err != nil {
-		return false
-	}
-	r, err := filepath.Rel(absRoot, absTarget)
-	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-}
+// inside reports whether target (a resolved path) lies within root.
+func inside(root, target string) bool { return files.Inside(root, target) }
 
 // scanOne reads one file. The file is read up to the size it had when listed, so a file still
 // being written gives a consistent result; growth is noted.

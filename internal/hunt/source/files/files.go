@@ -25,11 +25,6 @@ import (
 // Kind is the source kind of file rules.
 const Kind = "file"
 
-// Describe says what the source reads.
-func Describe() string {
-	return "files on disk: web folders, IIS site paths, compiled-page traces, dumps and staged files"
-}
-
 // Fields are what file rules may name. Samples set the columns (path, place, content); the rest
 // is derived from them exactly as for a file read from disk.
 func Fields() []rules.Field {
@@ -63,7 +58,6 @@ type Record struct {
 	Modified    time.Time
 	Created     time.Time // zero where the file system does not keep it
 	Content     []byte    // what was read (decoded when UTF-16), shared: do not keep
-	Complete    bool      // Content holds the whole file
 	content     string
 	contentSet  bool
 	flow        string
@@ -191,7 +185,7 @@ func SampleRecord(fields map[string]string) *Record {
 		}
 	}
 	data := []byte(fields["content"])
-	rec.Size, rec.Complete = int64(len(data)), true
+	rec.Size = int64(len(data))
 	sum := sha256.Sum256(data)
 	rec.SHA256 = hex.EncodeToString(sum[:])
 	if v := fields["sha256"]; v != "" {

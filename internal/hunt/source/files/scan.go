@@ -69,8 +69,6 @@ type Options struct {
 	Workers int // 0: one per CPU
 	// PageExts are extensions (".aspx") read as pages; nil: DefaultPageExts.
 	PageExts map[string]bool
-	// Progress, when set, is called after each file with the running totals.
-	Progress func(files int, bytes int64)
 }
 
 // DefaultPageExts are what IIS runs as code (ASP.NET and classic ASP pages, handlers, services,
@@ -177,10 +175,7 @@ func Scan(ctx context.Context, opt Options, visit Visit) Result {
 				if opened {
 					read.Add(1)
 				}
-				total := bytesRead.Add(n)
-				if opt.Progress != nil {
-					opt.Progress(int(files.Load()), total)
-				}
+				bytesRead.Add(n)
 			}
 		}()
 	}
@@ -237,7 +232,6 @@ func inspect(ctx context.Context, j work, rd *reader, m *matcher, opt Options, v
 			problem(finding.Problem{Path: finding.EscapeString(j.display), Kind: kind, Message: err.Error()})
 		} else {
 			rec.Format = Sniff(data)
-			rec.Complete = complete
 			rec.SHA256 = sum
 			rec.Content = data
 			if rec.Format == "utf16-text" {
@@ -439,7 +433,7 @@ func (w *walker) file(t Target, p string, e fs.DirEntry, depth int) {
 			w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: "link", Message: "broken or looping link, not followed: " + err.Error()})
 			return
 		}
-		if !inside(w.opt.Root, target) {
+		if !Inside(w.opt.Root, target) {
 			w.problem(finding.Problem{Path: finding.EscapeString(display), Kind: "link", Message: "link leaves the root (to " + finding.EscapeString(target) + "), not followed"})
 			return
 		}
@@ -523,9 +517,9 @@ func rel(root, p string) string {
 	return filepath.ToSlash(r)
 }
 
-// inside reports whether target (a resolved path) lies within root, with links resolved on both
-// sides.
-func inside(root, target string) bool {
+// Inside reports whether target (a resolved path) lies within root, comparing absolute paths
+// with links resolved on both sides. The hunt's log listing uses it too.
+func Inside(root, target string) bool {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return false
