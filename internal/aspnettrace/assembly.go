@@ -189,14 +189,15 @@ func (s *pageScan) path(v view, k, p int) {
 		return
 	}
 	end := p + (1+n)*v.stride
-	// Walk back over path characters, at most maxPathChars, never past the floor.
+	// Walk back over path characters, at most maxPathChars with the extension, never past the
+	// floor.
 	start, chars, capped := p, 0, false
 	for start > s.floor[k] {
 		r, w := v.before(start)
 		if !isPathChar(r) {
 			break
 		}
-		if chars++; chars > maxPathChars {
+		if chars++; chars > maxPathChars-(1+n) {
 			capped = true
 			break
 		}
