@@ -50,17 +50,7 @@ func ParseAppHost(data []byte) (*AppHost, error) {
 	if p == nil {
 		return nil, err
 	}
-	return &AppHost{
-		Sites:               p.sites,
-		DefaultLogDirectory: p.defaultLogDir,
-		DefaultAppPool:      p.defaultAppPool,
-		Rewrite:             p.rewrite,
-		Handlers:            p.handlers,
-		BuildProviders:      p.buildProviders,
-		Removals:            p.removals,
-		Locations:           p.locations,
-		Dropped:             p.dropped,
-	}, err
+	return &AppHost{Sites: p.sites, DefaultLogDirectory: p.defaultLogDir, DefaultAppPool: p.defaultAppPool, Sections: p.sections()}, err
 }
 
 // ParseWebConfig reads a web.config: the inbound URL Rewrite rules, handler mappings
@@ -75,14 +65,11 @@ func ParseWebConfig(data []byte) (*WebConfig, error) {
 	if p == nil {
 		return nil, err
 	}
-	return &WebConfig{
-		Rewrite:        p.rewrite,
-		Handlers:       p.handlers,
-		BuildProviders: p.buildProviders,
-		Removals:       p.removals,
-		Locations:      p.locations,
-		Dropped:        p.dropped,
-	}, err
+	return &WebConfig{Sections: p.sections()}, err
+}
+
+func (p *parser) sections() Sections {
+	return Sections{Rewrite: p.rewrite, Handlers: p.handlers, BuildProviders: p.buildProviders, Removals: p.removals, Locations: p.locations, Dropped: p.dropped}
 }
 
 // toUTF8 returns the input as UTF-8 text: a UTF-8 byte order mark is dropped, UTF-16 (with a

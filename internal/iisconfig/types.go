@@ -19,19 +19,14 @@ const (
 	maxProblems = 8
 )
 
-// AppHost is what ParseAppHost read from an applicationHost.config.
-type AppHost struct {
-	Sites []Site
-	// DefaultLogDirectory is <sites><siteDefaults><logFile directory>, as written; "" when
-	// absent (IIS then uses %SystemDrive%\inetpub\logs\LogFiles).
-	DefaultLogDirectory string
-	// DefaultAppPool is <sites><applicationDefaults applicationPool>, as written.
-	DefaultAppPool string
-	// Rewrite holds the URL Rewrite rules (<rewrite><rules> and <rewrite><globalRules>) of the
-	// top level and of every <location>, in document order; each says where it was.
+// Sections are what both kinds of file hold, at the top level and in every <location>, in
+// document order; each item says where it was written.
+type Sections struct {
+	// Rewrite holds the URL Rewrite rules (<rewrite><rules>, and in applicationHost.config
+	// <rewrite><globalRules>). Mitigations reads this.
 	Rewrite []RewriteRule
 	// Handlers holds the handler mappings (<system.webServer><handlers> and
-	// <system.web><httpHandlers>) of the top level and of every <location>, in document order.
+	// <system.web><httpHandlers>).
 	Handlers []Handler
 	// BuildProviders holds <system.web><compilation><buildProviders> entries: with a handler
 	// mapping they make a file extension compile as a page.
@@ -43,6 +38,17 @@ type AppHost struct {
 	Locations []Location
 	// Dropped counts what was not kept because of MaxItems.
 	Dropped Dropped
+}
+
+// AppHost is what ParseAppHost read from an applicationHost.config.
+type AppHost struct {
+	Sites []Site
+	// DefaultLogDirectory is <sites><siteDefaults><logFile directory>, as written; "" when
+	// absent (IIS then uses %SystemDrive%\inetpub\logs\LogFiles).
+	DefaultLogDirectory string
+	// DefaultAppPool is <sites><applicationDefaults applicationPool>, as written.
+	DefaultAppPool string
+	Sections
 }
 
 // Site is one <site> of applicationHost.config.
@@ -93,19 +99,7 @@ func (a *AppHost) SiteLogDirectory(s Site) string {
 
 // WebConfig is what ParseWebConfig read from a web.config.
 type WebConfig struct {
-	// Rewrite holds the inbound URL Rewrite rules of the top level and of every <location>, in
-	// document order; each says where it was. Mitigations reads this.
-	Rewrite []RewriteRule
-	// Handlers holds <system.webServer><handlers> and <system.web><httpHandlers> entries of the
-	// top level and of every <location>, in document order.
-	Handlers []Handler
-	// BuildProviders holds <system.web><compilation><buildProviders> entries.
-	BuildProviders []BuildProvider
-	// Removals are the <clear/> and <remove/> entries of those collections.
-	Removals []Removal
-	// Locations lists the <location> sections that held any of the above.
-	Locations []Location
-	Dropped   Dropped
+	Sections
 }
 
 // Location is one <location path="..."> section.

@@ -335,33 +335,21 @@ func (d *dump) inspect() error {
 
 	// The first stream of each type is the one read: dbghelp writes each once, and a second
 	// copy can only be planted to make two readers disagree.
-	var seenMods, seenMisc, seenSys bool
+	readers := map[StreamType]func(int, Stream){StreamModuleList: d.modules, StreamMiscInfo: d.miscInfo, StreamSystemInfo: d.systemInfo}
+	seen := map[StreamType]bool{}
 	for i, s := range in.Directory {
-		switch s.Type {
-		case StreamModuleList:
-			if seenMods {
-				d.problem("stream %d: second ModuleList stream ignored", i)
-				continue
-			}
-			seenMods = true
-			d.modules(i, s)
-		case StreamMiscInfo:
-			if seenMisc {
-				d.problem("stream %d: second MiscInfo stream ignored", i)
-				continue
-			}
-			seenMisc = true
-			d.miscInfo(i, s)
-		case StreamSystemInfo:
-			if seenSys {
-				d.problem("stream %d: second SystemInfo stream ignored", i)
-				continue
-			}
-			seenSys = true
-			d.systemInfo(i, s)
+		read, ok := readers[s.Type]
+		if !ok {
+			continue
 		}
+		if seen[s.Type] {
+			d.problem("stream %d: second %s stream ignored", i, s.Type)
+			continue
+		}
+		seen[s.Type] = true
+		read(i, s)
 	}
-	if !seenMods {
+	if !seen[StreamModuleList] {
 		d.problem("no ModuleList stream: the dumped process is not named")
 	}
 	return nil
