@@ -14,6 +14,7 @@ import (
 	"github.com/exsweep/exsweep/internal/hunt"
 	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/report"
+	"github.com/exsweep/exsweep/internal/sigma"
 )
 
 type huntFlags struct {
@@ -30,6 +31,9 @@ type huntFlags struct {
 	deep         bool
 	readCap      string
 	only         string
+	evtx         multiFlag
+	events       multiFlag
+	sigma        multiFlag
 }
 
 func runHunt(ctx context.Context, args []string, io IO) (int, error) {
@@ -52,7 +56,10 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 	fs.IntVar(&f.workers, "workers", 0, "files read at once (default: one per CPU)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&f.deep, "deep", false, "also read every page and configuration file (.aspx .ashx .asmx .asp .config ...) anywhere under the root, not only in web folders")
-	fs.StringVar(&f.only, "only", "", "read only one part: logs (Exchange and IIS logs) or files (web shells and attacker files on disk)")
+	fs.StringVar(&f.only, "only", "", "read only one part: logs (Exchange and IIS logs), files (web shells and attacker files on disk) or events (Windows event logs)")
+	fs.Var(&f.evtx, "evtx", "also read this EVTX file, or the .evtx files under this folder (repeatable)")
+	fs.Var(&f.events, "events", "also read Windows events exported as JSON lines (or a JSON array) from this file, or the .json/.jsonl/.ndjson files under this folder (repeatable)")
+	fs.Var(&f.sigma, "sigma", "also evaluate the Sigma rules of this file or folder over the events and the IIS logs (repeatable)")
 	fs.StringVar(&f.readCap, "read-cap", "", "bytes read of one file, by kind: page=16MiB (pages, configs, everything in web folders), head=64KiB (the first bytes of other files); e.g. page=64MiB,head=1MiB")
 	if err := fs.Parse(args); err != nil {
 		return ExitError, err
@@ -103,13 +110,23 @@ func runHunt(ctx context.Context, args []string, io IO) (int, error) {
 		return ExitError, err
 	}
 	switch f.only {
-	case "", "logs", "files":
+	case "", "logs", "files", "events":
 	default:
-		return ExitError, usageError{fmt.Sprintf("--only %q: want logs or files", f.only)}
+		return ExitError, usageError{fmt.Sprintf("--only %q: want logs, files or events", f.only)}
+	}
+	var sigmaSet *sigma.Set
+	if len(f.sigma) > 0 {
+		if sigmaSet, err = sigma.Load(f.sigma); err != nil {
+			return ExitError, err
+		}
 	}
 	opt := hunt.Options{
-		NoFiles:         f.only == "logs",
-		NoLogs:          f.only == "files",
+		NoFiles:         f.only == "logs" || f.only == "events",
+		NoLogs:          f.only == "files" || f.only == "events",
+		NoEvents:        f.only == "logs" || f.only == "files",
+		EVTX:            f.evtx,
+		EventFiles:      f.events,
+		Sigma:           sigmaSet,
 		Deep:            f.deep,
 		FileCaps:        caps,
 		Root:            f.root,

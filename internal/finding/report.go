@@ -38,7 +38,9 @@ type HostResult struct {
 	// time, modified) since 2021-01-01, earliest first, whether or not a rule fired: the window
 	// a responder eyeballs. At most the latest 10,000.
 	WebFiles []FileEntry `json:"web_files,omitempty"`
-	Stats    Stats       `json:"stats"`
+	// RulesSkipped are loaded rules (Sigma) that cannot be evaluated, each with the reason.
+	RulesSkipped []SkippedRule `json:"rules_skipped,omitempty"`
+	Stats        Stats         `json:"stats"`
 }
 
 // ConfigMitigation is one URL Rewrite mitigation read from the server's configuration, and
@@ -69,6 +71,15 @@ func (e FileEntry) Time() time.Time {
 		return e.Created
 	}
 	return e.Modified
+}
+
+// SkippedRule is a rule that was read but cannot be evaluated, and why: listed, never silently
+// dropped.
+type SkippedRule struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Window is how far one source's logs reach: the hunt can only vouch for that time.
@@ -113,9 +124,13 @@ type Stats struct {
 	Candidates int64 `json:"candidate_rows"`
 	Suppressed int64 `json:"suppressed_findings"` // repeats beyond the per-rule, per-client cap
 	// The file part: files looked at, files opened and read, bytes read.
-	FilesExamined int           `json:"files_examined"`
-	FilesRead     int           `json:"files_read"`
-	FileBytes     int64         `json:"file_bytes"`
-	Duration      time.Duration `json:"duration_ns"`
-	RulesLoaded   int           `json:"rules"`
+	FilesExamined int   `json:"files_examined"`
+	FilesRead     int   `json:"files_read"`
+	FileBytes     int64 `json:"file_bytes"`
+	// The event part: EVTX and exported-JSON files read, events read.
+	EventFiles  int           `json:"event_files"`
+	Events      int64         `json:"events"`
+	SigmaRules  int           `json:"sigma_rules,omitempty"`
+	Duration    time.Duration `json:"duration_ns"`
+	RulesLoaded int           `json:"rules"`
 }

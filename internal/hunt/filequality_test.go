@@ -17,7 +17,7 @@ import (
 	"github.com/exsweep/exsweep/internal/rules"
 )
 
-var updateQuality = flag.Bool("update", false, "rewrite testdata/file-quality.golden")
+var updateQuality = flag.Bool("update", false, "rewrite testdata/file-quality.golden and the example host's event logs")
 
 // corpusDir is the labelled web-shell corpus (testdata/files-corpus at the repository root).
 const corpusDir = "../../testdata/files-corpus"

@@ -24,12 +24,14 @@ import (
 	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/hunt/source"
 	"github.com/exsweep/exsweep/internal/hunt/source/ecplog"
+	"github.com/exsweep/exsweep/internal/hunt/source/events"
 	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/hunt/source/httpproxy"
 	"github.com/exsweep/exsweep/internal/hunt/source/iislog"
 	"github.com/exsweep/exsweep/internal/hunt/source/oablog"
 	"github.com/exsweep/exsweep/internal/logscan"
 	"github.com/exsweep/exsweep/internal/rules"
+	"github.com/exsweep/exsweep/internal/sigma"
 )
 
 // Sources returns the log sources a hunt reads, in report order.
@@ -45,6 +47,8 @@ func Schema() rules.Schema {
 	}
 	s[files.Kind] = files.Fields()
 	s[IISConfigKind] = iisConfigFields()
+	s[events.Kind] = events.Fields()
+	s[events.GapKind] = events.GapFields()
 	return s
 }
 
@@ -66,8 +70,14 @@ type Options struct {
 	Deep bool
 	// FileCaps bound what is read of one file; zero: files.DefaultCaps.
 	FileCaps files.Caps
-	// NoFiles leaves the files on disk out (logs only); NoLogs leaves the logs out.
-	NoFiles, NoLogs bool
+	// NoFiles leaves the files on disk out; NoLogs the Exchange and IIS logs; NoEvents the
+	// event logs found under the root (--evtx and --events inputs are always read).
+	NoFiles, NoLogs, NoEvents bool
+	// EVTX are EVTX files or folders to read besides the root's winevt\Logs (--evtx);
+	// EventFiles are files or folders of events exported as JSON lines (--events).
+	EVTX, EventFiles []string
+	// Sigma rules (--sigma) are evaluated over the events and over IIS log rows.
+	Sigma *sigma.Set
 }
 
 // Progress is a running total of the work.
@@ -85,6 +95,7 @@ type job struct {
 
 type compiled struct {
 	rules []*rules.Rule
+	sigma []*sigma.Rule // Sigma webserver rules (IIS only); prefilter groups after the rules'
 	pf    *logscan.Prefilter
 }
 
@@ -117,6 +128,9 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 			break
 		}
 		comp := compile(opt.Pack.ForSource(src.Kind()), schema, src.Dialect())
+		if src.Kind() == iislog.Kind && opt.Sigma != nil {
+			comp = compileWithSigma(opt.Pack.ForSource(src.Kind()), webSigma(opt.Sigma), schema, src.Dialect())
+		}
 		files, probs := listFiles(opt.Root, layout, src.Kind())
 		res.Problems = append(res.Problems, probs...)
 		perSource[src.Kind()] = files
@@ -138,6 +152,11 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 		// Files first: their findings are few and each is decisive, so a flood of log rows
 		// reaching the global findings cap can never push a web shell out of the report.
 		huntFiles(ctx, opt, layout, res, col)
+	}
+	var eventWindows []finding.Window
+	if ctx.Err() == nil {
+		// Events next, for the same reason: a process started by w3wp is decisive.
+		eventWindows = huntEvents(ctx, opt, res, col)
 	}
 	fileRes := make([]logscan.Result, len(jobs))
 	var total int64
@@ -194,9 +213,16 @@ feed:
 	if !opt.NoLogs {
 		res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
 	}
-	if len(jobs) == 0 && res.Stats.FilesExamined == 0 {
+	res.Windows = append(res.Windows, eventWindows...)
+	if len(jobs) == 0 && res.Stats.FilesExamined == 0 && res.Stats.EventFiles == 0 {
 		// Nothing to read is not a clean server: the exit code must say so, not only the text.
 		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file and no web folder found under the root"})
+	}
+	if opt.Sigma != nil {
+		res.Stats.SigmaRules = len(opt.Sigma.Rules)
+		for _, u := range opt.Sigma.Unusable {
+			res.RulesSkipped = append(res.RulesSkipped, finding.SkippedRule{Path: u.Path, Line: u.Line, Title: finding.EscapeString(u.Title), Reason: u.Reason})
+		}
 	}
 	res.Findings = col.sorted()
 	res.Stats.Suppressed = col.suppressedRows()
@@ -242,11 +268,31 @@ func hostName(root string) string {
 }
 
 func compile(rs []*rules.Rule, schema rules.Schema, d logscan.Dialect) *compiled {
-	groups := make([][]string, len(rs))
-	for i, r := range rs {
-		groups[i] = r.Atoms(schema)
+	return compileWithSigma(rs, nil, schema, d)
+}
+
+// compileWithSigma also selects rows for Sigma rules: their literals are prefilter groups after
+// the pack rules' (a rule without literals turns the prefilter off, as for pack rules).
+func compileWithSigma(rs []*rules.Rule, sr []*sigma.Rule, schema rules.Schema, d logscan.Dialect) *compiled {
+	groups := make([][]string, 0, len(rs)+len(sr))
+	for _, r := range rs {
+		groups = append(groups, r.Atoms(schema))
 	}
-	return &compiled{rules: rs, pf: logscan.NewPrefilter(groups, d)}
+	for _, r := range sr {
+		groups = append(groups, r.Literals())
+	}
+	return &compiled{rules: rs, sigma: sr, pf: logscan.NewPrefilter(groups, d)}
+}
+
+// webSigma are the Sigma rules that read web server logs.
+func webSigma(set *sigma.Set) []*sigma.Rule {
+	var out []*sigma.Rule
+	for _, r := range set.Rules {
+		if r.ForWeb() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // listFiles returns the log files of one source kind, with problems for what cannot be listed.
@@ -378,10 +424,17 @@ func scanOne(ctx context.Context, j job, opt Options, buf []byte, headers *logsc
 			for _, rule := range comp.rules {
 				evaluate(rule, rec, src, &file, col)
 			}
+			for _, sr := range comp.sigma {
+				evaluateSigma(sr, rec, src, &file, col)
+			}
 			return
 		}
 		for _, i := range which {
-			evaluate(comp.rules[i], rec, src, &file, col)
+			if i < len(comp.rules) {
+				evaluate(comp.rules[i], rec, src, &file, col)
+			} else {
+				evaluateSigma(comp.sigma[i-len(comp.rules)], rec, src, &file, col)
+			}
 		}
 	})
 	if r.Bytes < file.Size {
@@ -398,6 +451,23 @@ func evaluate(rule *rules.Rule, rec *logscan.Record, src source.LogSource, file 
 		return
 	}
 	f := rule.Finding()
+	src.Fill(rec, &f)
+	f.Where = finding.Location{Path: file.Display, Line: rec.Line, Offset: rec.Offset}
+	col.add(&f, rec.Raw)
+}
+
+// evaluateSigma evaluates a Sigma webserver rule on an IIS row, its columns named as written.
+func evaluateSigma(r *sigma.Rule, rec *logscan.Record, src source.LogSource, file *source.File, col *collector) {
+	fields := make(map[string]string, len(rec.Header.Names))
+	for i, n := range rec.Header.Names {
+		if i < len(rec.Values) {
+			fields[strings.ToLower(n)] = rec.Values[i]
+		}
+	}
+	if !r.Match(sigma.WebRecord(fields)) {
+		return
+	}
+	f := sigmaFinding(r, src.Kind())
 	src.Fill(rec, &f)
 	f.Where = finding.Location{Path: file.Display, Line: rec.Line, Offset: rec.Offset}
 	col.add(&f, rec.Raw)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exsweep/exsweep/internal/hunt/source"
+	"github.com/exsweep/exsweep/internal/hunt/source/events"
 	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/logscan"
 	"github.com/exsweep/exsweep/internal/rules"
@@ -68,7 +69,34 @@ func CheckSamples(pack *rules.Pack) []SampleFailure {
 			}
 		}
 	}
-	for _, r := range pack.ForSource(IISConfigKind) {
+	out = append(out, fieldSamples(pack.ForSource(IISConfigKind))...)
+	// Event samples go through the event matcher, so they prove the rule's literals select them.
+	eventRules := pack.ForSource(events.Kind)
+	em := events.NewMatcher(eventRules, schema)
+	placeOf := func(p string) string { pl, _ := files.Classify(p); return string(pl) }
+	for _, r := range eventRules {
+		for _, want := range []bool{true, false} {
+			list := r.Match
+			if !want {
+				list = r.NoMatch
+			}
+			for _, s := range list {
+				rec := events.Record{Event: events.SampleEvent(s.Fields), PlaceOf: placeOf}
+				got := slices.Contains(em.Match(&rec, events.AppendEvidence(nil, rec.Event), &events.Scratch{}, nil), r)
+				if got != want {
+					out = append(out, SampleFailure{Rule: r, Sample: s, Want: want})
+				}
+			}
+		}
+	}
+	return append(out, fieldSamples(pack.ForSource(events.GapKind))...)
+}
+
+// fieldSamples checks the samples of rules whose records are plain named values (iis-config
+// entries, event-log gaps): the sample is the record.
+func fieldSamples(rs []*rules.Rule) []SampleFailure {
+	var out []SampleFailure
+	for _, r := range rs {
 		for _, s := range r.Match {
 			if !r.Condition.Match(fieldRecord(lowerKeys(s.Fields))) {
 				out = append(out, SampleFailure{Rule: r, Sample: s, Want: true})

@@ -3,6 +3,7 @@ package hunt
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -212,12 +213,40 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 			}
 		}
 	}
+	// Page names tie findings that have no client to the attack that used the page, even days
+	// apart: a shell's file on disk, its Sysmon creation event or the cmdlet that wrote it, and
+	// the requests that ran it.
+	byPage := map[string][]*group{}
+	notePages := func(g *group, f *finding.Finding) {
+		for _, p := range pageNames(f.Target) {
+			if !slices.Contains(byPage[p], g) {
+				byPage[p] = append(byPage[p], g)
+			}
+		}
+	}
+	for _, a := range anchors {
+		for _, m := range a.members {
+			notePages(a, &fs[m])
+		}
+	}
 	var lonely []*group
 	for _, i := range loose {
 		f := &fs[i]
 		var best *group
 		var bestD time.Duration
+		for _, p := range pageNames(f.Target) {
+			for _, g := range byPage[p] {
+				d := distance(f.Time, g.first, g.last)
+				if d <= pageWindow && (best == nil || d < bestD) {
+					best, bestD = g, d
+				}
+			}
+		}
+		byName := best != nil
 		for _, a := range anchors {
+			if byName {
+				break
+			}
 			d := distance(f.Time, a.first, a.last) // inside the attack's span: 0
 			if d <= attachWindow && (best == nil || d < bestD) {
 				best, bestD = a, d
@@ -240,6 +269,7 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		best.members = append(best.members, i)
 		best.first = minTime(best.first, f.Time)
 		best.last = maxTime(best.last, f.Time)
+		notePages(best, f)
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].first.Before(groups[j].first) })
 	out := make([]finding.Incident, 0, len(groups))
@@ -300,6 +330,39 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 	return out
 }
 
+// pageWindow is how far apart in time two findings naming the same page may be and still be
+// one incident: a shell is often planted days before it is used.
+const pageWindow = 30 * 24 * time.Hour
+
+// commonPages are page names every Exchange server serves: naming one ties nothing together.
+var commonPages = []string{"logon.aspx", "errorfe.aspx", "default.aspx", "logoff.aspx", "signout.aspx", "expiredpassword.aspx",
+	"timeoutlogout.aspx", "outlookcn.aspx", "frowny.aspx", "redirsuiteserviceproxy.aspx", "owa.aspx", "index.aspx",
+	"proxylogon.ecp", "autodiscover.xml", "autodiscover.json", "exchange.asmx", "services.wsdl", "oab.xml", "web.config"}
+
+// pageNames returns the lower-case names of pages (.aspx, .ashx, .asmx, .asp) a finding's
+// target names: a URL, a file path, a command line. Names every server has are left out.
+func pageNames(target string) []string {
+	var out []string
+	for _, tok := range strings.FieldsFunc(target, func(r rune) bool {
+		return r == ' ' || r == '/' || r == '\\' || r == '"' || r == '\'' || r == '?' || r == '&' || r == '=' || r == ',' || r == ';'
+	}) {
+		low := strings.ToLower(tok)
+		dot := strings.LastIndexByte(low, '.')
+		if dot <= 0 {
+			continue
+		}
+		switch low[dot:] {
+		case ".aspx", ".ashx", ".asmx", ".asp":
+		default:
+			continue
+		}
+		if !slices.Contains(commonPages, low) && !slices.Contains(out, low) {
+			out = append(out, low)
+		}
+	}
+	return out
+}
+
 func summary(inc *finding.Incident, worst *finding.Finding) string {
 	who := "an unknown client"
 	if len(inc.ClientIPs) > 0 {
@@ -353,7 +416,9 @@ func verdict(r *finding.HostResult) (finding.Verdict, string) {
 	if v == finding.Clean {
 		suspicious := 0
 		for _, f := range r.Findings {
-			if f.Supports == finding.SupportsSuspicious {
+			// Info findings are notes for the timeline (a page compiled, a service installed),
+			// not items to look at.
+			if f.Supports == finding.SupportsSuspicious && f.Severity > finding.Info {
 				suspicious++
 			}
 		}
@@ -422,7 +487,7 @@ func coverage(ws []finding.Window, since, until time.Time) string {
 func partial(ps []finding.Problem) bool {
 	for _, p := range ps {
 		switch p.Kind {
-		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link", "not-a-file", "walk":
+		case "grew", "no-header", "encoding", "bad-quoting", "binary", "link", "not-a-file", "walk", "dirty":
 			continue
 		}
 		return true

@@ -104,6 +104,17 @@ func (p *printer) host(h *finding.HostResult, r *finding.Report) {
 		p.line("")
 	}
 
+	if s := h.Stats; s.EventFiles > 0 || s.SigmaRules > 0 || len(h.RulesSkipped) > 0 {
+		p.line("Event logs: %d files, %d events read", s.EventFiles, s.Events)
+		if s.SigmaRules > 0 || len(h.RulesSkipped) > 0 {
+			p.line("  Sigma: %d rules evaluated, %d not evaluated (each with its reason in the JSON report's rules_skipped)", s.SigmaRules, len(h.RulesSkipped))
+			for _, line := range skippedReasons(h.RulesSkipped) {
+				p.line("    %s", safe(line))
+			}
+		}
+		p.line("")
+	}
+
 	if len(h.Warnings) > 0 {
 		p.line("Warnings")
 		for _, wn := range h.Warnings {
@@ -142,6 +153,33 @@ func (p *printer) host(h *finding.HostResult, r *finding.Report) {
 	s := h.Stats
 	p.line("Read %d files, %s, %d lines (%d parsed) in %s with %d rules; %d repeated findings summarised.",
 		s.Files, Bytes(s.Bytes), s.Lines, s.Candidates, s.Duration.Round(time.Millisecond), s.RulesLoaded, s.Suppressed)
+}
+
+// skippedReasons counts the skipped rules by reason, most frequent first, at most ten lines.
+func skippedReasons(rs []finding.SkippedRule) []string {
+	count := map[string]int{}
+	for _, r := range rs {
+		count[r.Reason]++
+	}
+	reasons := make([]string, 0, len(count))
+	for k := range count {
+		reasons = append(reasons, k)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if count[reasons[i]] != count[reasons[j]] {
+			return count[reasons[i]] > count[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	var out []string
+	for i, k := range reasons {
+		if i == 10 {
+			out = append(out, fmt.Sprintf("... and %d other reasons", len(reasons)-10))
+			break
+		}
+		out = append(out, fmt.Sprintf("%d: %s", count[k], k))
+	}
+	return out
 }
 
 // maxWebFilesShown bounds the web-folder file list in the table; the JSON has all of it.

@@ -1,20 +1,33 @@
-// Package evtxwrite writes small, valid Windows EVTX event log files for
-// tests: file header, chunks, records and BinXML with templates.
+// Package evtxwrite writes valid Windows EVTX event log files for tests:
+// file header, chunks, records and BinXML with templates.
 //
 // It exists because the project cannot commit event logs taken from other
 // systems, yet the EVTX reader and the hunt rules need real files to read.
 // Tests build their fixtures with this package and check them against an
 // independent reader (libevtx's evtxexport).
 //
+// Files look like Windows' own (the layout was taken from real logs):
+//   - Every record is a template instance of one System template, whose
+//     last value is a BinXML value holding a second template instance for
+//     the EventData or UserData part.
+//   - Within a chunk, a template is defined inline at its first use and
+//     later records refer to it by offset; names (element and attribute
+//     names) are likewise defined once per chunk and shared, and the
+//     chunk's string hash table links them. Options.Inline turns sharing
+//     off (every record carries its own definitions and names), which
+//     every reader must handle too.
+//   - Manifest-style EventData is <Data Name="...">%n</Data> per field;
+//     events whose fields are all unnamed (classic providers such as
+//     MSExchange CmdletLogs) get one <Data> with a string array, as
+//     Windows writes them, and Binary becomes <Binary>.
+//
+// Record (below Event) writes any BinXML document, for tests of readers:
+// every token and value type, plain BinXML without templates, nested
+// instances.
+//
 // Limits, all deliberate to keep the writer small:
-//   - Every record carries its own inline template definition (no template
-//     or string sharing between records, the chunk string and template
-//     tables stay zero). Files are therefore larger than Windows' own, but
-//     every reader must handle inline definitions anyway.
-//   - Only one event shape is written: System with Provider Name, EventID,
-//     Level, TimeCreated SystemTime, EventRecordID, Channel and Computer,
-//     then EventData with <Data Name="...">value</Data> string fields.
-//     No UserData, Security, Execution, Keywords or Provider GUID.
+//   - The chunk template table stays zero (its bucketing is undocumented
+//     and no reader uses it); the string table is filled.
 //   - Times are stored as FILETIME, so they are truncated to 100 ns.
 //   - A record id that is not the previous one + 1 starts a new chunk,
 //     because libevtx calls chunks with non-consecutive ids corrupted.
@@ -33,6 +46,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sort"
 	"time"
 	"unicode/utf16"
 )
@@ -41,19 +55,44 @@ import (
 type Event struct {
 	Provider    string
 	EventID     uint16
+	Qualifiers  uint16 // written only when not 0 (classic providers)
 	Level       uint8
 	TimeCreated time.Time
 	// RecordID is the event record identifier; 0 means "previous + 1"
 	// (starting at 1), so callers only set it to make gaps or jumps.
-	RecordID uint64
-	Computer string
-	Channel  string
-	// Data becomes <EventData><Data Name="...">value</Data>...</EventData>.
+	RecordID  uint64
+	Computer  string
+	Channel   string
+	ProcessID uint32
+	ThreadID  uint32
+	UserID    string // a SID such as S-1-5-18; empty leaves Security@UserID out
+	// Data becomes <EventData><Data Name="...">value</Data>...</EventData>;
+	// a Field with an empty Name is an unnamed <Data>.
 	Data []Field
+	// Binary, when not nil, is EventData <Binary> (hex in renderings).
+	Binary []byte
+	// UserData, when not nil, replaces EventData.
+	UserData *UserData
 }
 
-// Field is one EventData <Data Name=Name>Value</Data> element.
+// Field is one EventData <Data Name=Name>Value</Data> element, or one
+// UserData leaf element.
 type Field struct{ Name, Value string }
+
+// UserData is <UserData><Name xmlns=Namespace><F.Name>F.Value</F.Name>...
+// </Name></UserData>, as Security 1102 (LogFileCleared) and System 104 use.
+type UserData struct {
+	Name      string
+	Namespace string
+	Fields    []Field
+}
+
+// Options change how files are written.
+type Options struct {
+	// Inline gives every record its own template definitions and names
+	// instead of sharing them within the chunk.
+	Inline bool
+}
 
 const (
 	fileHeaderSize  = 4096 // the header occupies a full block
@@ -66,17 +105,30 @@ const (
 // ErrRecordTooLarge reports an event whose record cannot fit in one chunk.
 var ErrRecordTooLarge = errors.New("evtxwrite: event record does not fit in a chunk")
 
-// Write writes a complete EVTX file holding events to w. It buffers the
+// Write writes a complete EVTX file holding events to w.
+func Write(w io.Writer, events []Event) error { return WriteOptions(w, events, Options{}) }
+
+// WriteOptions is Write with options.
+func WriteOptions(w io.Writer, events []Event, opts Options) error {
+	recs := make([]Record, len(events))
+	tc := templates{}
+	for i := range events {
+		recs[i] = events[i].record(tc)
+	}
+	return WriteRecords(w, recs, opts)
+}
+
+// WriteRecords writes a complete EVTX file holding recs. It buffers the
 // chunks in memory because the file header, which comes first, needs the
 // chunk count; use NewWriter to stream large files to a seekable writer.
-func Write(w io.Writer, events []Event) error {
+func WriteRecords(w io.Writer, recs []Record, opts Options) error {
 	var chunks [][]byte
-	b := chunkBuilder{emit: func(c []byte) error {
+	b := chunkBuilder{opts: opts, keys: keyCache{}, emit: func(c []byte) error {
 		chunks = append(chunks, c)
 		return nil
 	}}
-	for i := range events {
-		if err := b.add(&events[i]); err != nil {
+	for i := range recs {
+		if err := b.add(&recs[i]); err != nil {
 			return err
 		}
 	}
@@ -100,13 +152,19 @@ func Write(w io.Writer, events []Event) error {
 type Writer struct {
 	w      io.WriteSeeker
 	b      chunkBuilder
+	tc     templates
 	chunks int
 	err    error
 }
 
 // NewWriter starts an EVTX file at the current position of w (normally 0).
-func NewWriter(w io.WriteSeeker) (*Writer, error) {
-	wr := &Writer{w: w}
+func NewWriter(w io.WriteSeeker) (*Writer, error) { return NewWriterOptions(w, Options{}) }
+
+// NewWriterOptions is NewWriter with options.
+func NewWriterOptions(w io.WriteSeeker, opts Options) (*Writer, error) {
+	wr := &Writer{w: w, tc: templates{}}
+	wr.b.opts = opts
+	wr.b.keys = keyCache{}
 	wr.b.emit = func(c []byte) error {
 		wr.chunks++
 		_, err := w.Write(c)
@@ -121,10 +179,15 @@ func NewWriter(w io.WriteSeeker) (*Writer, error) {
 
 // Add appends one event. After an error the Writer keeps returning it.
 func (wr *Writer) Add(e Event) error {
+	return wr.AddRecord(e.record(wr.tc))
+}
+
+// AddRecord appends one record.
+func (wr *Writer) AddRecord(r Record) error {
 	if wr.err != nil {
 		return wr.err
 	}
-	wr.err = wr.b.add(&e)
+	wr.err = wr.b.add(&r)
 	return wr.err
 }
 
@@ -187,6 +250,8 @@ func fileHeader(n int, nextID uint64) []byte {
 
 // chunkBuilder fills one chunk at a time and hands finished chunks to emit.
 type chunkBuilder struct {
+	opts    Options
+	keys    keyCache
 	emit    func([]byte) error
 	chunk   []byte // nil when no chunk is open
 	free    int    // offset of the free space in chunk
@@ -194,10 +259,36 @@ type chunkBuilder struct {
 	firstID uint64
 	lastID  uint64
 	nextID  uint64 // next record id to assign; 0 before the first event
+	shared  sharing
 }
 
-func (b *chunkBuilder) add(e *Event) error {
-	id := e.RecordID
+// sharing is what the open chunk has defined: name and template offsets.
+type sharing struct {
+	names     map[string]int
+	templates map[string]int
+	// added lists the keys registered while encoding the current record,
+	// so that a record that does not fit can be taken back.
+	addedNames, addedTemplates []string
+}
+
+func (sh *sharing) reset() {
+	sh.names = map[string]int{}
+	sh.templates = map[string]int{}
+	sh.addedNames, sh.addedTemplates = nil, nil
+}
+
+func (sh *sharing) rollback() {
+	for _, k := range sh.addedNames {
+		delete(sh.names, k)
+	}
+	for _, k := range sh.addedTemplates {
+		delete(sh.templates, k)
+	}
+	sh.addedNames, sh.addedTemplates = nil, nil
+}
+
+func (b *chunkBuilder) add(r *Record) error {
+	id := r.ID
 	if id == 0 {
 		id = b.nextID
 		if id == 0 {
@@ -213,7 +304,11 @@ func (b *chunkBuilder) add(e *Event) error {
 		}
 	}
 	if b.chunk != nil {
-		if rec, ok := buildRecord(e, id, b.free); ok {
+		rec, ok, err := b.buildRecord(r, id)
+		if err != nil {
+			return err
+		}
+		if ok {
 			b.put(rec, id)
 			return nil
 		}
@@ -221,15 +316,23 @@ func (b *chunkBuilder) add(e *Event) error {
 			return err
 		}
 	}
-	b.chunk = make([]byte, chunkSize)
-	b.free = chunkHeaderSize
-	b.firstID = id
-	rec, ok := buildRecord(e, id, b.free)
+	b.open(id)
+	rec, ok, err := b.buildRecord(r, id)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return fmt.Errorf("%w: record id %d", ErrRecordTooLarge, id)
 	}
 	b.put(rec, id)
 	return nil
+}
+
+func (b *chunkBuilder) open(id uint64) {
+	b.chunk = make([]byte, chunkSize)
+	b.free = chunkHeaderSize
+	b.firstID = id
+	b.shared.reset()
 }
 
 func (b *chunkBuilder) put(rec []byte, id uint64) {
@@ -238,9 +341,11 @@ func (b *chunkBuilder) put(rec []byte, id uint64) {
 	b.free += len(rec)
 	b.lastID = id
 	b.nextID = id + 1
+	b.shared.addedNames, b.shared.addedTemplates = nil, nil
 }
 
-// flush finishes the open chunk (header fields and both CRC32s) and emits it.
+// flush finishes the open chunk (string table, header fields and both
+// CRC32s) and emits it.
 func (b *chunkBuilder) flush() error {
 	c := b.chunk
 	if c == nil {
@@ -258,6 +363,7 @@ func (b *chunkBuilder) flush() error {
 	le.PutUint32(c[40:], 128)
 	le.PutUint32(c[44:], uint32(b.lastOff))
 	le.PutUint32(c[48:], uint32(b.free))
+	b.stringTable(c)
 	le.PutUint32(c[52:], crc32.ChecksumIEEE(c[chunkHeaderSize:b.free]))
 	// The header CRC covers bytes 0-120 and 128-512, skipping the flags
 	// and the CRC itself.
@@ -267,26 +373,58 @@ func (b *chunkBuilder) flush() error {
 	return b.emit(c)
 }
 
-// buildRecord encodes e as a record starting at chunk offset off. It
-// reports false when the record would run past the end of the chunk. The
-// offset matters because BinXML names and templates are addressed by their
-// offset from the start of the chunk.
-func buildRecord(e *Event, id uint64, off int) ([]byte, bool) {
-	x := binXML{base: off + recordHeader}
-	x.event(e, id)
-	size := recordHeader + len(x.buf) + 4
-	if off+size > chunkSize {
-		return nil, false
-	}
-	r := make([]byte, size)
+// stringTable fills the 64 buckets at 128 (by name hash modulo 64), each
+// the head of a chain linked through the names' "next" fields.
+func (b *chunkBuilder) stringTable(c []byte) {
 	le := binary.LittleEndian
-	copy(r, "\x2a\x2a\x00\x00")
-	le.PutUint32(r[4:], uint32(size))
-	le.PutUint64(r[8:], id)
-	le.PutUint64(r[16:], filetime(e.TimeCreated))
-	copy(r[recordHeader:], x.buf)
-	le.PutUint32(r[size-4:], uint32(size))
-	return r, true
+	offs := make([]int, 0, len(b.shared.names))
+	for _, off := range b.shared.names {
+		offs = append(offs, off)
+	}
+	sort.Ints(offs)
+	for _, off := range offs {
+		bucket := int(le.Uint16(c[off+4:])) % 64
+		le.PutUint32(c[off:], le.Uint32(c[128+4*bucket:]))
+		le.PutUint32(c[128+4*bucket:], uint32(off))
+	}
+}
+
+// buildRecord encodes r as a record at the free offset of the open chunk.
+// It reports false when the record would run past the end of the chunk
+// (the chunk's sharing state is then as before).
+func (b *chunkBuilder) buildRecord(r *Record, id uint64) ([]byte, bool, error) {
+	off := b.free
+	doc := r.Doc
+	if in, ok := doc.(*Instance); ok && r.event {
+		vals := append([]Value(nil), in.Values...)
+		vals[subRecordID] = Uint64(id)
+		doc = &Instance{Template: in.Template, Values: vals}
+	}
+	x := encoder{base: off + recordHeader, sh: &b.shared, inline: b.opts.Inline, keys: b.keys}
+	x.fragment()
+	if err := x.doc(doc); err != nil {
+		b.shared.rollback()
+		return nil, false, err
+	}
+	x.u8(tokEOF)
+	// Windows pads records to a multiple of 8 bytes (zeros after the
+	// BinXML, before the size copy).
+	size := (recordHeader + len(x.buf) + 4 + 7) &^ 7
+	// A record ending exactly at the end of the chunk is valid, but
+	// libevtx 20181227 drops it; never fill a chunk completely.
+	if off+size >= chunkSize {
+		b.shared.rollback()
+		return nil, false, nil
+	}
+	rec := make([]byte, size)
+	le := binary.LittleEndian
+	copy(rec, "\x2a\x2a\x00\x00")
+	le.PutUint32(rec[4:], uint32(size))
+	le.PutUint64(rec[8:], id)
+	le.PutUint64(rec[16:], filetime(r.Written))
+	copy(rec[recordHeader:], x.buf)
+	le.PutUint32(rec[size-4:], uint32(size))
+	return rec, true, nil
 }
 
 // filetime converts t to 100-ns intervals since 1601-01-01 UTC. It goes
@@ -301,139 +439,6 @@ func filetime(t time.Time) uint64 {
 	return uint64(s)*10000000 + uint64(t.Nanosecond()/100)
 }
 
-// BinXML tokens and value types used here.
-const (
-	tokEOF          = 0x00
-	tokOpenStart    = 0x01
-	tokCloseStart   = 0x02
-	tokCloseEmpty   = 0x03
-	tokEnd          = 0x04
-	tokValue        = 0x05
-	tokAttribute    = 0x06
-	tokTemplate     = 0x0c
-	tokSubstitution = 0x0d
-	tokFragment     = 0x0f
-	flagMore        = 0x40 // "has attributes" / "more attributes follow"
-
-	typeString   = 0x01
-	typeUint8    = 0x04
-	typeUint16   = 0x06
-	typeUint64   = 0x0a
-	typeFiletime = 0x11
-)
-
-// binXML accumulates BinXML whose first byte sits at chunk offset base.
-type binXML struct {
-	base int
-	buf  []byte
-}
-
-func (x *binXML) pos() int  { return x.base + len(x.buf) }
-func (x *binXML) u8(v byte) { x.buf = append(x.buf, v) }
-func (x *binXML) u16(v uint16) {
-	x.buf = binary.LittleEndian.AppendUint16(x.buf, v)
-}
-func (x *binXML) u32(v uint32) {
-	x.buf = binary.LittleEndian.AppendUint32(x.buf, v)
-}
-
-// patch32 stores, at index at, the number of bytes written after it.
-func (x *binXML) patch32(at int) {
-	binary.LittleEndian.PutUint32(x.buf[at:], uint32(len(x.buf)-at-4))
-}
-
-func (x *binXML) fragment() { x.buf = append(x.buf, tokFragment, 1, 1, 0) }
-
-// name writes a name offset pointing just past itself, followed by the name
-// structure (next offset, hash, length, UTF-16 text, NUL): the inline form,
-// so no chunk string table is needed.
-func (x *binXML) name(s string) {
-	u := utf16.Encode([]rune(s))
-	x.u32(uint32(x.pos() + 4))
-	x.u32(0) // next string in the hash bucket
-	var h uint32
-	for _, c := range u {
-		h = h*65599 + uint32(c)
-	}
-	x.u16(uint16(h))
-	x.u16(uint16(len(u)))
-	for _, c := range u {
-		x.u16(c)
-	}
-	x.u16(0)
-}
-
-// attr is one attribute: a literal text value, or a substitution when
-// text is empty and sub >= 0.
-type attr struct {
-	name string
-	text string
-	sub  int
-	typ  byte
-}
-
-// element writes <name attrs...> body </name>; body nil means an empty
-// element. Sizes are patched afterwards since they cover nested content.
-func (x *binXML) element(name string, attrs []attr, body func()) {
-	tok := byte(tokOpenStart)
-	if len(attrs) > 0 {
-		tok |= flagMore
-	}
-	x.u8(tok)
-	x.u16(0xffff) // dependency identifier: none
-	sizeAt := len(x.buf)
-	x.u32(0)
-	x.name(name)
-	if len(attrs) > 0 {
-		listAt := len(x.buf)
-		x.u32(0)
-		for i, a := range attrs {
-			t := byte(tokAttribute)
-			if i < len(attrs)-1 {
-				t |= flagMore
-			}
-			x.u8(t)
-			x.name(a.name)
-			if a.sub >= 0 {
-				x.subst(tokSubstitution, a.sub, a.typ)
-			} else {
-				x.text(a.text)
-			}
-		}
-		x.patch32(listAt)
-	}
-	if body == nil {
-		x.u8(tokCloseEmpty)
-	} else {
-		x.u8(tokCloseStart)
-		body()
-		x.u8(tokEnd)
-	}
-	x.patch32(sizeAt)
-}
-
-func (x *binXML) text(s string) {
-	u := utf16.Encode([]rune(s))
-	x.u8(tokValue)
-	x.u8(typeString)
-	x.u16(uint16(len(u)))
-	for _, c := range u {
-		x.u16(c)
-	}
-}
-
-func (x *binXML) subst(tok byte, id int, typ byte) {
-	x.u8(tok)
-	x.u16(uint16(id))
-	x.u8(typ)
-}
-
-// value is one entry of the substitution array.
-type value struct {
-	typ  byte
-	data []byte
-}
-
 func utf16le(s string) []byte {
 	u := utf16.Encode([]rune(s))
 	b := make([]byte, 0, 2*len(u))
@@ -443,93 +448,8 @@ func utf16le(s string) []byte {
 	return b
 }
 
-// Substitution indexes of the System values; EventData values follow.
-const (
-	subProvider = iota
-	subEventID
-	subLevel
-	subTime
-	subRecordID
-	subChannel
-	subComputer
-	subFirstData
-)
-
-// event writes the fragment header, a template instance with an inline
-// template definition, and the substitution values.
-func (x *binXML) event(e *Event, id uint64) {
-	x.fragment()
-	x.u8(tokTemplate)
-	x.u8(1) // unknown, always 1 in Windows files
-	idAt := len(x.buf)
-	x.u32(0)                   // template id, patched below
-	x.u32(uint32(x.pos() + 4)) // definition follows inline
-	defAt := len(x.buf)
-	x.u32(0)                                   // next template definition
-	x.buf = append(x.buf, make([]byte, 16)...) // GUID, patched below
-	dataAt := len(x.buf)
-	x.u32(0)
-	x.fragment()
-	content := func(id int, typ byte) func() {
-		return func() { x.subst(tokSubstitution, id, typ) }
-	}
-	x.element("Event", []attr{{name: "xmlns", text: eventNamespace, sub: -1}}, func() {
-		x.element("System", nil, func() {
-			x.element("Provider", []attr{{name: "Name", sub: subProvider, typ: typeString}}, nil)
-			x.element("EventID", nil, content(subEventID, typeUint16))
-			x.element("Level", nil, content(subLevel, typeUint8))
-			x.element("TimeCreated", []attr{{name: "SystemTime", sub: subTime, typ: typeFiletime}}, nil)
-			x.element("EventRecordID", nil, content(subRecordID, typeUint64))
-			x.element("Channel", nil, content(subChannel, typeString))
-			x.element("Computer", nil, content(subComputer, typeString))
-		})
-		var body func()
-		if len(e.Data) > 0 {
-			body = func() {
-				for i, f := range e.Data {
-					// Normal, not optional, substitution: an empty value
-					// must still render as <Data Name="..."/>, as Windows
-					// shows it; an optional one with a NULL value would
-					// drop the element, and libevtx rejects NULL in a
-					// normal one, so empty values are empty strings.
-					x.element("Data", []attr{{name: "Name", text: f.Name, sub: -1}}, func() {
-						x.subst(tokSubstitution, subFirstData+i, typeString)
-					})
-				}
-			}
-		}
-		x.element("EventData", nil, body)
-	})
-	x.u8(tokEOF)
-	x.patch32(dataAt)
-	// A content-derived GUID keeps output deterministic; its first four
-	// bytes double as the template id, as in Windows files.
-	sum := md5.Sum(x.buf[dataAt+4:])
-	copy(x.buf[defAt+4:], sum[:])
-	copy(x.buf[idAt:], sum[:4])
-
-	le := binary.LittleEndian
-	vals := []value{
-		{typeString, utf16le(e.Provider)},
-		{typeUint16, le.AppendUint16(nil, e.EventID)},
-		{typeUint8, []byte{e.Level}},
-		{typeFiletime, le.AppendUint64(nil, filetime(e.TimeCreated))},
-		{typeUint64, le.AppendUint64(nil, id)},
-		{typeString, utf16le(e.Channel)},
-		{typeString, utf16le(e.Computer)},
-	}
-	for _, f := range e.Data {
-		vals = append(vals, value{typeString, utf16le(f.Value)})
-	}
-	x.u32(uint32(len(vals)))
-	for _, v := range vals {
-		x.u16(uint16(len(v.data)))
-		x.u8(v.typ)
-		x.u8(0)
-	}
-	for _, v := range vals {
-		x.buf = append(x.buf, v.data...)
-	}
-	// The document continues after the template instance; end it.
-	x.u8(tokEOF)
+// md5GUID derives a stable GUID-sized value from s.
+func md5GUID(s string) []byte {
+	sum := md5.Sum([]byte(s))
+	return sum[:]
 }

@@ -3,7 +3,6 @@ package evtxwrite
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/xml"
 	"fmt"
 	"hash/crc32"
 	"os"
@@ -12,75 +11,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/exsweep/exsweep/internal/evtx/evtxexporttest"
 )
-
-const (
-	evtxexport = "/usr/bin/evtxexport"
-	evtxinfo   = "/usr/bin/evtxinfo"
-)
-
-// xEvent is the part of evtxexport's XML output the tests compare.
-type xEvent struct {
-	System struct {
-		Provider struct {
-			Name string `xml:"Name,attr"`
-		}
-		EventID     uint16
-		Level       uint8
-		TimeCreated struct {
-			SystemTime string `xml:"SystemTime,attr"`
-		}
-		EventRecordID uint64
-		Channel       string
-		Computer      string
-	}
-	EventData struct {
-		Data []struct {
-			Name  string `xml:"Name,attr"`
-			Value string `xml:",chardata"`
-		}
-	}
-}
-
-func needTool(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s not installed (Debian package libevtx-utils); cannot check fixtures against libevtx", path)
-	}
-}
-
-// exportXML runs evtxexport -f xml on path and parses its events.
-func exportXML(t *testing.T, path string) []xEvent {
-	t.Helper()
-	needTool(t, evtxexport)
-	cmd := exec.Command(evtxexport, "-f", "xml", path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("evtxexport %s: %v\n%s", path, err, stderr.String())
-	}
-	// The output is a banner line followed by <Event> documents.
-	_, body, _ := strings.Cut(string(out), "\n")
-	var doc struct {
-		Events []xEvent `xml:"Event"`
-	}
-	if err := xml.Unmarshal([]byte("<Events>"+body+"</Events>"), &doc); err != nil {
-		t.Fatalf("parse evtxexport output: %v\n%s", err, out)
-	}
-	return doc.Events
-}
 
 // checkInfo runs evtxinfo, which (unlike evtxexport) checks the chunk
 // CRC32s and reports "Is corrupted" when one is wrong.
 func checkInfo(t *testing.T, path string, records int) {
 	t.Helper()
-	needTool(t, evtxinfo)
-	out, err := exec.Command(evtxinfo, path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("evtxinfo: %v\n%s", err, out)
-	}
-	s := string(out)
+	s := evtxexporttest.Info(t, path)
 	if strings.Contains(s, "corrupted") {
 		t.Errorf("evtxinfo says the file is corrupted:\n%s", s)
 	}
@@ -106,38 +45,42 @@ func writeFile(t *testing.T, events []Event) string {
 }
 
 // compare checks evtxexport's view of the file against what was written.
-func compare(t *testing.T, got []xEvent, want []Event) {
+func compare(t *testing.T, got []evtxexporttest.Record, want []Event) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("evtxexport found %d records, wrote %d", len(got), len(want))
 	}
 	var prev uint64
 	for i, w := range want {
-		g := got[i].System
+		g := got[i]
 		id := w.RecordID
 		if id == 0 {
 			id = prev + 1
 		}
 		prev = id
 		wantTime := w.TimeCreated.UTC().Truncate(100 * time.Nanosecond)
-		gotTime, err := time.Parse(time.RFC3339Nano, g.TimeCreated.SystemTime)
+		gotTime, err := g.Time()
 		if err != nil {
-			t.Errorf("record %d: time %q: %v", i, g.TimeCreated.SystemTime, err)
+			t.Errorf("record %d: time %q: %v", i, g.SystemTime, err)
 		}
-		if g.EventRecordID != id || g.EventID != w.EventID || g.Level != w.Level ||
-			!gotTime.Equal(wantTime) || g.Provider.Name != w.Provider ||
+		if g.EventRecordID != id || g.EventID != uint32(w.EventID) || g.Level != w.Level ||
+			!gotTime.Equal(wantTime) || g.Provider != w.Provider ||
 			g.Computer != w.Computer || g.Channel != w.Channel {
 			t.Errorf("record %d: got %+v, want id %d time %v and %+v", i, g, id, wantTime, w)
 		}
-		data := got[i].EventData.Data
-		if len(data) != len(w.Data) {
-			t.Errorf("record %d: %d Data elements, want %d", i, len(data), len(w.Data))
-			continue
+		wantData := w.Data
+		if w.UserData != nil {
+			wantData = w.UserData.Fields
 		}
-		for j, f := range w.Data {
-			if data[j].Name != f.Name || data[j].Value != f.Value {
-				t.Errorf("record %d Data %d: got %s=%q, want %s=%q", i, j, data[j].Name, data[j].Value, f.Name, f.Value)
-			}
+		var want []evtxexporttest.Field
+		for _, f := range wantData {
+			want = append(want, evtxexporttest.Field{Name: f.Name, Value: f.Value})
+		}
+		if w.Binary != nil {
+			want = append(want, evtxexporttest.Field{Name: "Binary", Value: fmt.Sprintf("%X", w.Binary)})
+		}
+		if fmt.Sprintf("%q", g.Data) != fmt.Sprintf("%q", want) {
+			t.Errorf("record %d: fields %q, want %q", i, g.Data, want)
 		}
 	}
 }
@@ -168,7 +111,7 @@ func fewEvents() []Event {
 func TestFewEvents(t *testing.T) {
 	events := fewEvents()
 	path := writeFile(t, events)
-	compare(t, exportXML(t, path), events)
+	compare(t, evtxexporttest.Export(t, path), events)
 	checkInfo(t, path, len(events))
 }
 
@@ -203,7 +146,7 @@ func TestManyChunks(t *testing.T) {
 		t.Fatalf("file of %d bytes: want >= 3 whole chunks", len(raw))
 	}
 	checkCRCs(t, raw)
-	compare(t, exportXML(t, path), events)
+	compare(t, evtxexporttest.Export(t, path), events)
 	checkInfo(t, path, len(events))
 }
 
@@ -235,7 +178,7 @@ func checkCRCs(t *testing.T, raw []byte) {
 // TestCorruptionDetected makes sure checkInfo would notice a bad CRC, so
 // its silence on the fixtures means something.
 func TestCorruptionDetected(t *testing.T) {
-	needTool(t, evtxinfo)
+	evtxexporttest.Need(t, evtxexporttest.Evtxinfo)
 	var buf bytes.Buffer
 	if err := Write(&buf, fewEvents()); err != nil {
 		t.Fatal(err)
@@ -246,7 +189,7 @@ func TestCorruptionDetected(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := exec.Command(evtxinfo, path).CombinedOutput()
+	out, _ := exec.Command(evtxexporttest.Evtxinfo, path).CombinedOutput()
 	if !strings.Contains(string(out), "Is corrupted") {
 		t.Errorf("evtxinfo did not notice a bad chunk CRC:\n%s", out)
 	}
@@ -310,45 +253,10 @@ func TestRecordTooLarge(t *testing.T) {
 	}
 }
 
-// writtenTimes reads the record ids and the record header times
-// ("Written time", not TimeCreated) from evtxexport's text output.
-func writtenTimes(t *testing.T, path string) (ids []uint64, times []time.Time) {
-	t.Helper()
-	needTool(t, evtxexport)
-	out, err := exec.Command(evtxexport, path).Output()
-	if err != nil {
-		t.Fatalf("evtxexport: %v", err)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		key, val, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		val = strings.TrimSpace(val)
-		switch strings.TrimSpace(key) {
-		case "Event number":
-			var id uint64
-			if _, err := fmt.Sscan(val, &id); err != nil {
-				t.Fatalf("event number %q: %v", val, err)
-			}
-			ids = append(ids, id)
-		case "Written time":
-			// The value itself contains colons; take the whole rest.
-			_, val, _ = strings.Cut(line, ": ")
-			tm, err := time.Parse("Jan 02, 2006 15:04:05.000000000 UTC", val)
-			if err != nil {
-				t.Fatalf("written time %q: %v", val, err)
-			}
-			times = append(times, tm)
-		}
-	}
-	return ids, times
-}
-
 func TestRecordHeaders(t *testing.T) {
 	events := fewEvents()
 	path := writeFile(t, events)
-	ids, times := writtenTimes(t, path)
+	ids, times := evtxexporttest.WrittenTimes(t, path)
 	wantIDs := []uint64{1, 2, 1000, 1001}
 	if fmt.Sprint(ids) != fmt.Sprint(wantIDs) || len(times) != len(events) {
 		t.Fatalf("evtxexport: ids %v (want %v), %d times", ids, wantIDs, len(times))
@@ -392,6 +300,199 @@ func TestFiletime(t *testing.T) {
 	} {
 		if got := filetime(c.t); got != c.want {
 			t.Errorf("filetime(%v) = %#x, want %#x", c.t, got, c.want)
+		}
+	}
+}
+
+// shapes covers every event shape the writer knows: manifest EventData,
+// classic unnamed Data with Qualifiers and Binary, UserData, a user SID.
+func shapes() []Event {
+	return []Event{
+		{Provider: "MSExchange CmdletLogs", EventID: 1, Qualifiers: 16384, Level: 4, TimeCreated: baseTime(),
+			Computer: "EXCH01.corp.local", Channel: "MSExchange Management",
+			Data: []Field{
+				{"", "Set-OabVirtualDirectory"},
+				{"", `-ExternalUrl "http://x/#<script language=""JScript"" runat=""server"">function Page_Load(){}</script>" -Identity "OAB (Default Web Site)"`},
+				{"", "EXCH01/Users/Administrator"},
+				{"", ""},
+			},
+			Binary: []byte{0x01, 0x02, 0xfe, 0xff}},
+		{Provider: "Microsoft-Windows-Eventlog", EventID: 1102, Level: 4, TimeCreated: baseTime().Add(time.Second),
+			Computer: "EXCH01.corp.local", Channel: "Security", ProcessID: 1064, ThreadID: 4232,
+			UserData: &UserData{Name: "LogFileCleared", Namespace: "http://manifests.microsoft.com/win/2004/08/windows/eventlog",
+				Fields: []Field{{"SubjectUserSid", "S-1-5-21-1-2-3-500"}, {"SubjectUserName", "Administrator"}, {"SubjectDomainName", "CORP"}, {"SubjectLogonId", "0x3e7"}}}},
+		{Provider: "Microsoft-Windows-Sysmon", EventID: 1, Level: 4, TimeCreated: baseTime().Add(2 * time.Second),
+			Computer: "EXCH01.corp.local", Channel: "Microsoft-Windows-Sysmon/Operational", UserID: "S-1-5-18",
+			Data: []Field{{"Image", `C:\Windows\System32\cmd.exe`}, {"ParentImage", `C:\Windows\System32\inetsrv\w3wp.exe`}}},
+		{Provider: "Service Control Manager", EventID: 7045, TimeCreated: baseTime().Add(3 * time.Second),
+			Computer: "EXCH01.corp.local", Channel: "System"},
+	}
+}
+
+func TestShapes(t *testing.T) {
+	events := shapes()
+	for _, opts := range []Options{{}, {Inline: true}} {
+		var buf bytes.Buffer
+		if err := WriteOptions(&buf, events, opts); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "shapes.evtx")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		compare(t, evtxexporttest.Export(t, path), events)
+		checkInfo(t, path, len(events))
+		checkCRCs(t, buf.Bytes())
+	}
+}
+
+// TestSharing checks that a chunk defines each template and name once: the
+// shared file holds many more records per chunk than the inline one, both
+// read the same in evtxexport, and the string table links every name.
+func TestSharing(t *testing.T) {
+	events := manyEvents(3000)
+	var shared, inline bytes.Buffer
+	if err := Write(&shared, events); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteOptions(&inline, events, Options{Inline: true}); err != nil {
+		t.Fatal(err)
+	}
+	ns, ni := (shared.Len()-fileHeaderSize)/chunkSize, (inline.Len()-fileHeaderSize)/chunkSize
+	if ns*2 > ni {
+		t.Errorf("sharing: %d chunks, inline: %d; want sharing to need less than half", ns, ni)
+	}
+	raw := shared.Bytes()
+	le := binary.LittleEndian
+	// Names: every name structure reachable from the table sits in its
+	// hash bucket, and the element names of the System template are there.
+	c := raw[fileHeaderSize : fileHeaderSize+chunkSize]
+	found := map[string]bool{}
+	for b := 0; b < 64; b++ {
+		for off, n := le.Uint32(c[128+4*b:]), 0; off != 0; off, n = le.Uint32(c[off:]), n+1 {
+			if n > 100 || int(off)+8 > len(c) {
+				t.Fatalf("bucket %d: bad chain at 0x%x", b, off)
+			}
+			if int(le.Uint16(c[off+4:]))%64 != b {
+				t.Errorf("name at 0x%x in bucket %d has hash %d", off, b, le.Uint16(c[off+4:]))
+			}
+			size := int(le.Uint16(c[off+6:]))
+			found[string(utf16Decode(c[off+8:off+8+uint32(2*size)]))] = true
+		}
+	}
+	for _, name := range []string{"Event", "System", "Provider", "EventID", "TimeCreated", "EventData", "Data", "Name", "Computer"} {
+		if !found[name] {
+			t.Errorf("name %q not in the chunk string table", name)
+		}
+	}
+	// Each System template (one per computer name, as in Windows files) is
+	// defined once in a shared chunk, once per record in an inline one.
+	ic := inline.Bytes()[fileHeaderSize : fileHeaderSize+chunkSize]
+	inlineDefs := 0
+	for i := 0; i < 7; i++ {
+		key, err := templateKey(systemTemplate(events[i].Computer, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := md5GUID(key)
+		if n := bytes.Count(c, sum); n != 1 {
+			t.Errorf("System template of %s found %d times in chunk 0, want 1", events[i].Computer, n)
+		}
+		inlineDefs += bytes.Count(ic, sum)
+	}
+	if recs := int(le.Uint64(ic[32:]) - le.Uint64(ic[24:]) + 1); inlineDefs != recs || recs < 2 {
+		t.Errorf("inline: %d System template definitions in chunk 0 of %d records, want one per record", inlineDefs, recs)
+	}
+	paths := []string{filepath.Join(t.TempDir(), "shared.evtx"), filepath.Join(t.TempDir(), "inline.evtx")}
+	for i, b := range [][]byte{shared.Bytes(), inline.Bytes()} {
+		if err := os.WriteFile(paths[i], b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		compare(t, evtxexporttest.Export(t, paths[i]), events)
+	}
+}
+
+func utf16Decode(b []byte) []rune {
+	var r []rune
+	for i := 0; i+1 < len(b); i += 2 {
+		r = append(r, rune(binary.LittleEndian.Uint16(b[i:])))
+	}
+	return r
+}
+
+// TestSIDValue checks the SID encoder against a known SID's bytes.
+func TestSIDValue(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []byte
+	}{
+		{"S-1-5-18", []byte{1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0}},
+		{"S-1-5-21-1-2-3-500", []byte{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xf4, 1, 0, 0}},
+		{"S-1-1-0", []byte{1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}},
+	} {
+		if got := SID(c.in).Data; !bytes.Equal(got, c.want) {
+			t.Errorf("SID(%q) = % x, want % x", c.in, got, c.want)
+		}
+	}
+}
+
+func TestRecordErrors(t *testing.T) {
+	big := make([]byte, 70000)
+	for _, c := range []struct {
+		name string
+		rec  Record
+		want string
+	}{
+		{"text document", Record{Doc: Text("x")}, "a document is an *Instance or an *Elem"},
+		{"instance without template", Record{Doc: &Instance{}}, "without a template"},
+		{"value over 64 KiB", Record{Doc: &Instance{Template: &Elem{Name: "E"}, Values: []Value{{Type: TypeBinary, Data: big}}}}, "does not fit"},
+		{"record over a chunk", Record{Doc: &Elem{Name: "E", Children: []Node{Text(strings.Repeat("x", 20000)), Text(strings.Repeat("y", 20000))}}}, "does not fit"},
+	} {
+		err := WriteRecords(&bytes.Buffer{}, []Record{c.rec}, Options{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestStreamingRecords checks that Writer.AddRecord with options writes
+// what WriteRecords writes.
+func TestStreamingRecords(t *testing.T) {
+	recs := make([]Record, 0, 800)
+	for _, e := range manyEvents(800) {
+		recs = append(recs, e.Record())
+	}
+	for _, opts := range []Options{{}, {Inline: true}} {
+		var want bytes.Buffer
+		if err := WriteRecords(&want, recs, opts); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(t.TempDir(), "stream.evtx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wr, err := NewWriterOptions(f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if err := wr.AddRecord(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := wr.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := wr.Close(); err == nil {
+			t.Error("second Close succeeded")
+		}
+		f.Close()
+		got, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("inline=%v: Writer output (%d bytes) differs from WriteRecords (%d bytes)", opts.Inline, len(got), want.Len())
 		}
 	}
 }

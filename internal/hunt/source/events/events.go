@@ -9,6 +9,7 @@
 package events
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -90,8 +91,9 @@ func GapFields() []rules.Field {
 	return []rules.Field{
 		{Name: "channel", Column: true, Doc: "the log the records are missing from"},
 		{Name: "file", Column: true, Doc: "the EVTX file, root-relative"},
-		{Name: "missing", Column: true, Doc: "how many record numbers are missing, decimal"},
-		{Name: "after", Column: true, Doc: "the last record number before the gap"},
+		{Name: "missing", Column: true, Doc: "how many record numbers are missing in all, decimal"},
+		{Name: "gaps", Column: true, Doc: "in how many separate stretches, decimal"},
+		{Name: "after", Column: true, Doc: "the last record number before the first gap"},
 		{Name: "before", Column: true, Doc: "the first record number after it"},
 	}
 }
@@ -233,6 +235,11 @@ func Fill(e *winevent.Event, display string, offset int64, line int64, f *findin
 		f.Where.Record = strconv.FormatUint(e.RecordID, 10)
 	}
 	f.User = first(e, "SubjectUserName", "User")
+	// An address in the event (a logon's source, a connection's peer) makes it a client's
+	// finding, so it joins the incident of that client's requests.
+	if a, err := netip.ParseAddr(strings.TrimPrefix(first(e, "IpAddress", "SourceIp", "SourceAddress", "ClientAddress"), "::ffff:")); err == nil {
+		f.ClientIP = a.String()
+	}
 	switch {
 	case first(e, "CommandLine") != "":
 		f.Target = first(e, "CommandLine")
@@ -360,7 +367,6 @@ func canonical(name string) string {
 
 // Gap is a stretch of record numbers missing from one log file.
 type Gap struct {
-	Channel, File string
 	After, Before uint64    // the record numbers on either side
 	From, To      time.Time // the times of those records
 }
@@ -368,8 +374,28 @@ type Gap struct {
 // Missing is the number of record numbers the gap lacks.
 func (g Gap) Missing() uint64 { return g.Before - g.After - 1 }
 
+// Gaps are the stretches of record numbers missing from one log file, earliest first: one
+// event-gap record per file, however many stretches (a filtered export has hundreds).
+type Gaps struct {
+	Channel, File string
+	List          []Gap
+}
+
+// Missing is the number of record numbers missing in all.
+func (g Gaps) Missing() uint64 {
+	var n uint64
+	for _, x := range g.List {
+		n += x.Missing()
+	}
+	return n
+}
+
 // Field returns the value of an event-gap field by its lower-case name.
-func (g Gap) Field(name string) (string, bool) {
+func (g Gaps) Field(name string) (string, bool) {
+	var first Gap
+	if len(g.List) > 0 {
+		first = g.List[0]
+	}
 	switch name {
 	case "channel":
 		return g.Channel, true
@@ -377,10 +403,12 @@ func (g Gap) Field(name string) (string, bool) {
 		return g.File, true
 	case "missing":
 		return strconv.FormatUint(g.Missing(), 10), true
+	case "gaps":
+		return strconv.Itoa(len(g.List)), true
 	case "after":
-		return strconv.FormatUint(g.After, 10), true
+		return strconv.FormatUint(first.After, 10), true
 	case "before":
-		return strconv.FormatUint(g.Before, 10), true
+		return strconv.FormatUint(first.Before, 10), true
 	}
 	return "", false
 }

@@ -6,21 +6,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exsweep/exsweep/internal/finding"
 	"github.com/exsweep/exsweep/internal/winevent"
 )
 
+func fld(name, value string) winevent.Field { return winevent.Field{Name: name, Value: value} }
+
 func TestRecordFields(t *testing.T) {
 	sysmon1 := &winevent.Event{Channel: "Microsoft-Windows-Sysmon/Operational", EventID: 1, Data: []winevent.Field{
-		{"Image", `C:\Windows\System32\CMD.EXE`}, {"CommandLine", "cmd /c whoami"},
-		{"ParentImage", `c:\windows\system32\inetsrv\w3wp.exe`},
-		{"ParentCommandLine", `c:\windows\system32\inetsrv\w3wp.exe -ap "MSExchangeECPAppPool" -v "v4.0"`},
+		fld("Image", `C:\Windows\System32\CMD.EXE`), fld("CommandLine", "cmd /c whoami"),
+		fld("ParentImage", `c:\windows\system32\inetsrv\w3wp.exe`),
+		fld("ParentCommandLine", `c:\windows\system32\inetsrv\w3wp.exe -ap "MSExchangeECPAppPool" -v "v4.0"`),
 	}}
 	sec4688 := &winevent.Event{Channel: "Security", EventID: 4688, Data: []winevent.Field{
-		{"NewProcessName", `C:\Windows\System32\whoami.exe`}, {"ParentProcessName", `C:\Program Files\Microsoft\Exchange Server\V15\Bin\UMWorkerProcess.exe`},
+		fld("NewProcessName", `C:\Windows\System32\whoami.exe`), fld("ParentProcessName", `C:\Program Files\Microsoft\Exchange Server\V15\Bin\UMWorkerProcess.exe`),
 	}}
-	sysmon11 := &winevent.Event{EventID: 11, Data: []winevent.Field{{"Image", "System"}, {"TargetFilename", `\\?\C:\inetpub\wwwroot\aspnet_client\X.ASPX`}}}
-	cmdlet := &winevent.Event{Provider: "MSExchange CmdletLogs", Data: []winevent.Field{{"", "Set-OabVirtualDirectory"}, {"", "-ExternalUrl x"}, {"", "caller"}}}
-	unquotedPool := &winevent.Event{Data: []winevent.Field{{"ParentCommandLine", `w3wp.exe -ap MSExchangeOWAAppPool -v v4.0`}}}
+	sysmon11 := &winevent.Event{EventID: 11, Data: []winevent.Field{fld("Image", "System"), fld("TargetFilename", `\\?\C:\inetpub\wwwroot\aspnet_client\X.ASPX`)}}
+	cmdlet := &winevent.Event{Provider: "MSExchange CmdletLogs", Data: []winevent.Field{fld("", "Set-OabVirtualDirectory"), fld("", "-ExternalUrl x"), fld("", "caller")}}
+	unquotedPool := &winevent.Event{Data: []winevent.Field{fld("ParentCommandLine", `w3wp.exe -ap MSExchangeOWAAppPool -v v4.0`)}}
 	var placed []string
 	placeOf := func(p string) string { placed = append(placed, p); return "aspnet-client" }
 	tests := []struct {
@@ -100,7 +103,7 @@ func TestSampleEvent(t *testing.T) {
 	if e.Channel != "MSExchange Management" || e.EventID != 6 {
 		t.Errorf("system fields: %+v", e)
 	}
-	want := []winevent.Field{{"", "Set-X"}, {"", "-A b"}, {"CommandLine", "c"}}
+	want := []winevent.Field{fld("", "Set-X"), fld("", "-A b"), fld("CommandLine", "c")}
 	if len(e.Data) != len(want) {
 		t.Fatalf("data %+v, want %+v", e.Data, want)
 	}
@@ -112,10 +115,26 @@ func TestSampleEvent(t *testing.T) {
 }
 
 func TestGapFields(t *testing.T) {
-	g := Gap{Channel: "Security", File: "S.evtx", After: 10, Before: 21}
-	for f, want := range map[string]string{"missing": "10", "after": "10", "before": "21", "channel": "Security", "file": "S.evtx"} {
+	g := Gaps{Channel: "Security", File: "S.evtx", List: []Gap{{After: 10, Before: 21}, {After: 30, Before: 32}}}
+	for f, want := range map[string]string{"missing": "11", "gaps": "2", "after": "10", "before": "21", "channel": "Security", "file": "S.evtx"} {
 		if got, _ := g.Field(f); got != want {
 			t.Errorf("%s = %q, want %q", f, got, want)
 		}
+	}
+}
+
+func TestFill(t *testing.T) {
+	e := &winevent.Event{Channel: "Security", EventID: 4624, RecordID: 42, Provider: "Microsoft-Windows-Security-Auditing",
+		Data: []winevent.Field{fld("TargetUserName", "alice"), fld("IpAddress", "::ffff:198.51.100.7"), fld("SubjectUserName", "EX01$")}}
+	var f finding.Finding
+	Fill(e, "Security.evtx", 4096+512, 0, &f)
+	if f.ClientIP != "198.51.100.7" || f.User != "EX01$" || f.Where.Record != "42" || f.Where.Offset != 4608 || f.Fields["TargetUserName"] != "alice" || f.Fields["event_id"] != "4624" {
+		t.Errorf("filled %+v", f)
+	}
+	e.Data[1].Value = "-" // Windows writes "-" for no address
+	f = finding.Finding{}
+	Fill(e, "Security.evtx", 0, 0, &f)
+	if f.ClientIP != "" {
+		t.Errorf("client %q from %q", f.ClientIP, "-")
 	}
 }
