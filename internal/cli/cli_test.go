@@ -79,7 +79,7 @@ func TestUsageAndErrors(t *testing.T) {
 		{"rules show is case-insensitive", []string{"rules", "show", "exs-oab-26858-write"}, cli.ExitClean, []string{"EXS-OAB-26858-WRITE:"}, nil},
 		{"rules show unknown", []string{"rules", "show", "NOPE"}, cli.ExitError, nil, []string{`no rule "NOPE"`}},
 		{"rules show without id", []string{"rules", "show"}, cli.ExitError, nil, []string{"want one rule id"}},
-		{"rules fields", []string{"rules", "fields"}, cli.ExitClean, []string{"httpproxy:", "AnchorMailbox", "TempFileInOab", "uri-name"}, nil},
+		{"rules fields", []string{"rules", "fields"}, cli.ExitClean, []string{"httpproxy:", "AnchorMailbox", "TempFileInOab", "uri-name", "file:", "iis-config:", "event:", "parent-name", "event-gap:"}, nil},
 		{"rules atoms", []string{"rules", "atoms", "--source", "oab"}, cli.ExitClean, []string{"download failed and temporary file"}, nil},
 		{"version", []string{"version"}, cli.ExitClean, []string{"exsweep " + cli.Version, "rule pack"}, nil},
 		{"--version", []string{"--version"}, cli.ExitClean, []string{"exsweep " + cli.Version}, nil},

@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/exsweep/exsweep/internal/hunt"
+	"github.com/exsweep/exsweep/internal/hunt/source/events"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/rules"
 )
 
@@ -104,9 +106,19 @@ func runRules(args []string, io IO) (int, error) {
 	case "fields":
 		schema := hunt.Schema()
 		tw := tabwriter.NewWriter(io.Stdout, 2, 4, 2, ' ', 0)
+		type kind struct{ name, what string }
+		var kinds []kind
 		for _, src := range hunt.Sources() {
-			fmt.Fprintf(tw, "%s: %s\n", src.Kind(), src.Describe())
-			for _, f := range schema[src.Kind()] {
+			kinds = append(kinds, kind{src.Kind(), src.Describe()})
+		}
+		kinds = append(kinds,
+			kind{files.Kind, "files in web folders, compiled-page traces and staging places (one record per file)"},
+			kind{hunt.IISConfigKind, "virtual directories of applicationHost.config"},
+			kind{events.Kind, "Windows events, from EVTX files or exported JSON lines"},
+			kind{events.GapKind, "record numbers missing from an EVTX file (one record per file)"})
+		for _, k := range kinds {
+			fmt.Fprintf(tw, "%s: %s\n", k.name, k.what)
+			for _, f := range schema[k.name] {
 				kind := "derived"
 				if f.Column {
 					kind = "column"
