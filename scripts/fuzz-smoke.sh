@@ -13,8 +13,9 @@ while IFS= read -r file; do
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
     echo "fuzz $pkg $target ($time)"
     count=$((count + 1))
-    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$time" -fuzzminimizetime=5s "$pkg" >/tmp/fuzz-$target.log 2>&1; then
-      echo "FAILED: $pkg $target"; tail -30 /tmp/fuzz-$target.log; status=1
+    log="/tmp/fuzz-$(echo "$pkg" | tr '/.' '__')-$target.log" # two packages may name a target alike
+    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$time" -fuzzminimizetime=5s "$pkg" >"$log" 2>&1; then
+      echo "FAILED: $pkg $target"; tail -30 "$log"; status=1
     fi
   done
 done < <(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | sort)

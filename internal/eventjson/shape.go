@@ -368,6 +368,13 @@ func (m *mapper) walk(n int32, prefix string, winlog bool) {
 			case strings.EqualFold(key, "EventData"):
 				m.eventData(c)
 				continue
+			case strings.EqualFold(key, "event_data") && kd == kObj:
+				// Winlogbeat before 7 (and NXLog's copies of it): event_data at the top.
+				m.paramsMap(c)
+				continue
+			case strings.EqualFold(key, "user_data") && kd == kObj:
+				m.userData(c, true)
+				continue
 			case strings.EqualFold(key, "UserData"):
 				m.userData(c, false)
 				continue

@@ -87,6 +87,16 @@ func TestShapes(t *testing.T) {
 			},
 		},
 		{
+			name: "old Winlogbeat (6.x): event_data at the top",
+			in: `{"@timestamp":"2021-03-03T04:12:33.000Z","event_id":7045,"log_name":"System","source_name":"Service Control Manager",` +
+				`"computer_name":"EX01","record_number":"812","event_data":{"ServiceName":"upd","ImagePath":"cmd.exe /c calc"},"user_data":{"x":{"y":"z"}}}`,
+			want: winevent.Event{
+				Channel: "System", Provider: "Service Control Manager", Computer: "EX01", EventID: 7045, RecordID: 812,
+				Time: ts("2021-03-03T04:12:33Z"),
+				Data: fields("ServiceName", "upd", "ImagePath", "cmd.exe /c calc", "y", "z"),
+			},
+		},
+		{
 			name: "flat PowerShell Get-WinEvent ConvertTo-Json, CmdletLogs 1",
 			in: `{"Message":"Cmdlet succeeded. Cmdlet New-MailboxExportRequest","Id":1,"Version":null,"Qualifiers":0,"Level":4,"Task":1,"RecordId":30,` +
 				`"ProviderName":"MSExchange CmdletLogs","LogName":"MSExchange Management","MachineName":"EX01.corp.example","TimeCreated":"\/Date(1614744753123)\/",` +

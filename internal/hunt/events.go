@@ -31,6 +31,9 @@ type eventFile struct {
 	json    bool
 }
 
+// eventWindowPrefix starts the name of an event log's coverage window.
+const eventWindowPrefix = "events: "
+
 // keyChannels get a coverage window of their own; other channels share one.
 var keyChannels = []string{"Security", "System", "Application", "MSExchange Management", "Microsoft-Windows-Sysmon/Operational",
 	"Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-Windows Defender/Operational"}
@@ -42,7 +45,9 @@ func eventFiles(root string, opt Options) ([]eventFile, []finding.Problem) {
 	var probs []finding.Problem
 	seen := map[string]bool{}
 	add := func(p string, isJSON bool) {
-		if seen[p] {
+		// The same file named twice (the root's Logs folder and --evtx ./Logs) is read once.
+		key := canonicalPath(p)
+		if seen[key] {
 			return
 		}
 		st, err := os.Stat(p)
@@ -54,7 +59,7 @@ func eventFiles(root string, opt Options) ([]eventFile, []finding.Problem) {
 			probs = append(probs, finding.Problem{Path: displayPath(root, p), Kind: "not-a-file", Message: "not a regular file: not read"})
 			return
 		}
-		seen[p] = true
+		seen[key] = true
 		out = append(out, eventFile{path: p, display: displayPath(root, p), size: st.Size(), json: isJSON})
 	}
 	// walk adds the matching files of a folder and its subfolders, never following links.
@@ -100,6 +105,19 @@ func eventFiles(root string, opt Options) ([]eventFile, []finding.Problem) {
 	return out, probs
 }
 
+// canonicalPath is an absolute path with links in its folders resolved, for telling whether two
+// names are one file.
+func canonicalPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
+}
+
 // displayPath names a file root-relative when it is under the root, else as given.
 func displayPath(root, p string) string {
 	if inside(root, p) {
@@ -119,7 +137,13 @@ type eventHunt struct {
 	mu       sync.Mutex
 	windows  map[string]*finding.Window // key channel (or "other channels") -> coverage
 	events   int64
+	// Event times outside plausibleFrom..plausibleTo do not count for coverage.
+	plausibleTo time.Time
+	oddTimes    int64
 }
+
+// plausibleFrom: no Exchange server of these attacks logged before it.
+var plausibleFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // evtxJob is one chunk of one EVTX file.
 type evtxJob struct {
@@ -135,9 +159,10 @@ type evtxState struct {
 	f       *os.File
 	r       *evtx.Reader
 	openErr error
-	pending int     // chunks not yet read; the file is closed when it reaches 0
-	runs    []idRun // runs of consecutive record numbers read, for gaps
-	tooMany bool    // more runs than maxRuns: gaps not computed
+	header  evtx.Header // what the file header claims
+	pending int         // chunks not yet read; the file is closed when it reaches 0
+	runs    []idRun     // runs of consecutive record numbers read, for gaps
+	tooMany bool        // more runs than maxRuns: gaps not computed
 	skipped int
 	channel string
 }
@@ -190,6 +215,8 @@ func huntEvents(ctx context.Context, opt Options, res *finding.HostResult, col *
 		gapRules: opt.Pack.ForSource(events.GapKind),
 		placeOf:  func(p string) string { pl, _ := files.Classify(p); return string(pl) },
 		windows:  map[string]*finding.Window{},
+		// A day of clock skew between the server and this machine is no reason to doubt.
+		plausibleTo: time.Now().Add(48 * time.Hour),
 	}
 	if opt.Sigma != nil {
 		for _, r := range opt.Sigma.Rules {
@@ -220,6 +247,7 @@ func huntEvents(ctx context.Context, opt Options, res *finding.HostResult, col *
 			res.Problems = append(res.Problems, finding.Problem{Path: ef.display, Offset: p.Offset, Kind: "dirty", Message: p.Message})
 		}
 		st.pending = r.Chunks()
+		st.header = r.Header()
 		for c := 0; c < r.Chunks(); c++ {
 			jobs = append(jobs, evtxJob{file: len(evtxFiles), chunk: c})
 		}
@@ -307,6 +335,9 @@ feedJSON:
 		h.gaps(st, res)
 	}
 	res.Stats.Events = h.events
+	if h.oddTimes > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d events are dated before 2000 or in the future: left out of what the logs cover", h.oddTimes))
+	}
 	return h.windowList(evtxFiles)
 }
 
@@ -338,6 +369,10 @@ func readChunk(st *evtxState, chunk int, ws *eventWorker) (ps []finding.Problem)
 	kind := "dirty"
 	if cr.Skipped > 0 {
 		kind = "damaged"
+	}
+	if cr.Empty && st.header.Magic && chunk < int(st.header.ChunkCount) {
+		ps = append(ps, finding.Problem{Path: st.ef.display, Offset: cr.Offset, Kind: "damaged",
+			Message: fmt.Sprintf("chunk %d is blank although the file header counts %d chunks: its records were wiped", chunk, st.header.ChunkCount)})
 	}
 	for _, p := range cr.Problems {
 		msg := p.Message
@@ -424,6 +459,11 @@ func (h *eventHunt) gaps(st *evtxState, res *finding.HostResult) {
 			prev = r
 		}
 	}
+	// A clean header names the next record to be written; a live copy's header lags behind, never
+	// ahead. Numbers it claims beyond the last record read were lost at the end of the log.
+	if n := len(runs); n > 0 && st.header.Magic && st.header.NextRecordID > prev.last+1 {
+		g.List = append(g.List, events.Gap{After: prev.last, Before: st.header.NextRecordID, From: prev.lastT})
+	}
 	if len(g.List) == 0 {
 		return
 	}
@@ -433,6 +473,10 @@ func (h *eventHunt) gaps(st *evtxState, res *finding.HostResult) {
 		if i == maxGapsShown {
 			fmt.Fprintf(&ev, " ... %d more", len(g.List)-i)
 			break
+		}
+		if x.To.IsZero() {
+			fmt.Fprintf(&ev, " %s (after %s, the newest the file header counts);", recordSpan(x), x.From.UTC().Format(time.RFC3339))
+			continue
 		}
 		fmt.Fprintf(&ev, " %s (between %s and %s);", recordSpan(x), x.From.UTC().Format(time.RFC3339), x.To.UTC().Format(time.RFC3339))
 	}
@@ -478,13 +522,14 @@ func (h *eventHunt) windowList(evtxFiles []*evtxState) []finding.Window {
 
 // eventWorker is one worker's reusable state.
 type eventWorker struct {
-	h       *eventHunt
-	scratch evtx.Scratch
-	ms      events.Scratch
-	text    []byte
-	matched []*rules.Rule
-	events  int64
-	windows map[string]*finding.Window
+	h        *eventHunt
+	scratch  evtx.Scratch
+	ms       events.Scratch
+	text     []byte
+	matched  []*rules.Rule
+	events   int64
+	oddTimes int64
+	windows  map[string]*finding.Window
 }
 
 func (h *eventHunt) newWorker() *eventWorker {
@@ -527,10 +572,16 @@ func (w *eventWorker) cover(ev *winevent.Event) {
 	if ev.Time.IsZero() {
 		return
 	}
+	if ev.Time.Before(plausibleFrom) || ev.Time.After(w.h.plausibleTo) {
+		// A record dated 1601 or 30828 (a zero or forged FILETIME) would make the logs seem to
+		// cover centuries: it is counted, not used for coverage.
+		w.oddTimes++
+		return
+	}
 	key := channelKey(ev.Channel)
 	win := w.windows[key]
 	if win == nil {
-		win = &finding.Window{Source: "events: " + key, First: ev.Time, Last: ev.Time}
+		win = &finding.Window{Source: eventWindowPrefix + key, First: ev.Time, Last: ev.Time}
 		w.windows[key] = win
 	}
 	win.First = minTime(win.First, ev.Time)
@@ -553,6 +604,7 @@ func (w *eventWorker) flush() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.events += w.events
+	h.oddTimes += w.oddTimes
 	for k, win := range w.windows {
 		if cur := h.windows[k]; cur == nil {
 			h.windows[k] = win

@@ -410,3 +410,74 @@ detection:
 		t.Errorf("sigma hits from %q, want the two encoded spellings", clients)
 	}
 }
+
+// A scanner's failed request for a shell name must not pull the shell's creation (weeks later,
+// by someone else) into the scanner's incident.
+func TestIncidentsPageJoinNeedsSuccess(t *testing.T) {
+	mk := func(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
+		f := mkF(rule, ip, at, sup, finding.High)
+		f.Target = target
+		return f
+	}
+	day := 24 * time.Hour
+	fs := []finding.Finding{
+		mk("SHELL-404", "198.51.100.50", "GET /aspnet_client/shell.aspx", 0, finding.SupportsAttempted),
+		mk("DDI-RESET", "203.0.113.9", "POST /ecp/DDI/DDIService.svc/SetObject", 19*day, finding.SupportsCompromised),
+		mk("SYSMON-11", "", `C:\inetpub\wwwroot\aspnet_client\shell.aspx`, 19*day+time.Minute, finding.SupportsCompromised),
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
+	buildIncidents(fs, nil)
+	inc := map[string]int{}
+	for _, f := range fs {
+		inc[f.RuleID] = f.Incident
+	}
+	if inc["SYSMON-11"] != inc["DDI-RESET"] {
+		t.Errorf("the creation joined incident %d, want the reset's %d (the scanner's is %d)", inc["SYSMON-11"], inc["DDI-RESET"], inc["SHELL-404"])
+	}
+}
+
+// Review cases: the same log named twice is read once; a forged date does not stretch the
+// coverage; a wiped newest chunk shows as damage and as records missing at the end.
+func TestHuntEventsReviewCases(t *testing.T) {
+	root := compromisedEventsTree(t)
+	res := hunt(t, Options{Root: root, NoFiles: true, NoLogs: true, EVTX: []string{filepath.Join(root, "Windows", "System32", "winevt", "Logs") + "/./"}})
+	if res.Stats.EventFiles != 5 || len(findingsOf(res, "EXS-EVT-PROC-LSASS-DUMP")) != 1 {
+		t.Errorf("root logs also named with --evtx: %d files, %d LSASS findings; want 5 and 1", res.Stats.EventFiles, len(findingsOf(res, "EXS-EVT-PROC-LSASS-DUMP")))
+	}
+
+	odd := mkTree(t, map[string]string{securityFile: evtxBytes(t, []evtxwrite.Event{
+		security(4624, 1, "1601-01-01 00:00:00", "TargetUserName", "x"),
+		security(4624, 2, "2026-01-01 00:00:00", "TargetUserName", "y"),
+	})})
+	res = hunt(t, Options{Root: odd, NoFiles: true})
+	for _, w := range res.Windows {
+		if !w.First.IsZero() && w.First.Year() < 2000 {
+			t.Errorf("window %s starts %s", w.Source, w.First)
+		}
+	}
+	if !slices.ContainsFunc(res.Warnings, func(s string) bool { return strings.Contains(s, "1 events are dated before 2000") }) {
+		t.Errorf("no warning about the odd date: %q", res.Warnings)
+	}
+
+	// Two chunks (the record number jump starts the second), the second wiped.
+	two := evtxBytes(t, []evtxwrite.Event{
+		security(4624, 1, "2021-03-03 07:00:00", "TargetUserName", "a"),
+		security(4624, 2, "2021-03-03 07:01:00", "TargetUserName", "b"),
+		security(4688, 100, "2021-03-03 07:20:00", "NewProcessName", `C:\Windows\System32\cmd.exe`, "ParentProcessName", `C:\Windows\System32\inetsrv\w3wp.exe`),
+	})
+	if len(two) < 4096+2*65536 {
+		t.Fatalf("fixture has %d bytes, want two chunks", len(two))
+	}
+	wiped := two[:4096+65536] + strings.Repeat("\x00", len(two)-4096-65536)
+	res = hunt(t, Options{Root: mkTree(t, map[string]string{securityFile: wiped}), NoFiles: true})
+	blank := slices.ContainsFunc(res.Problems, func(p finding.Problem) bool {
+		return p.Kind == "damaged" && strings.Contains(p.Message, "chunk 1 is blank")
+	})
+	if !blank || !res.Partial {
+		t.Errorf("wiped chunk: problems %+v, partial %v", res.Problems, res.Partial)
+	}
+	gap := findingsOf(res, "EXS-EVT-RECORD-GAP")
+	if len(gap) != 1 || gap[0].Where.Record != "3-100" || !strings.Contains(gap[0].Evidence, "newest") {
+		t.Errorf("records lost at the end: %+v", gap)
+	}
+}

@@ -214,9 +214,10 @@ feed:
 		res.Windows, res.Warnings = windows(jobs, fileRes, perSource, opt, res.Warnings)
 	}
 	res.Windows = append(res.Windows, eventWindows...)
+	res.Warnings = append(res.Warnings, eventWindowWarnings(eventWindows, opt)...)
 	if len(jobs) == 0 && res.Stats.FilesExamined == 0 && res.Stats.EventFiles == 0 {
 		// Nothing to read is not a clean server: the exit code must say so, not only the text.
-		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "no Exchange or IIS log file and no web folder found under the root"})
+		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "no-input", Message: "nothing to read: " + nothingRead(opt) + " under the root"})
 	}
 	if opt.Sigma != nil {
 		res.Stats.SigmaRules = len(opt.Sigma.Rules)
@@ -251,6 +252,21 @@ feed:
 	}
 	res.Stats.Duration = time.Since(start)
 	return res, nil
+}
+
+// nothingRead names what the hunt looked for and did not find, for the parts it was asked to read.
+func nothingRead(opt Options) string {
+	var parts []string
+	if !opt.NoLogs {
+		parts = append(parts, "no Exchange or IIS log file")
+	}
+	if !opt.NoEvents || len(opt.EVTX) > 0 || len(opt.EventFiles) > 0 {
+		parts = append(parts, "no event log")
+	}
+	if !opt.NoFiles {
+		parts = append(parts, "no web folder")
+	}
+	return strings.Join(parts, ", ") + " found"
 }
 
 func hostName(root string) string {

@@ -76,21 +76,10 @@ func windows(jobs []job, res []logscan.Result, perSource map[string][]source.Fil
 		case w.First.IsZero():
 			warnings = append(warnings, fmt.Sprintf("%s: %d files but no dated row: the window is unknown", k, w.Files))
 		default:
-			if w.First.After(firstExploitation) && opt.Since.IsZero() {
-				late = append(late, fmt.Sprintf("%s %s", k, w.First.Format("2006-01-02")))
-			}
-			if !opt.Since.IsZero() && w.Last.Before(opt.Since) || !opt.Until.IsZero() && w.First.After(opt.Until) {
-				warnings = append(warnings, fmt.Sprintf("%s: logs cover %s to %s, none of the window asked for with --since/--until", k, w.First.Format("2006-01-02 15:04"), w.Last.Format("2006-01-02 15:04")))
-				continue
-			}
-			if !opt.Since.IsZero() && w.First.After(opt.Since) {
-				warnings = append(warnings, fmt.Sprintf("%s: logs start %s, after --since %s", k, w.First.Format("2006-01-02 15:04"), opt.Since.Format("2006-01-02 15:04")))
-			}
-			if !opt.Until.IsZero() && w.Last.Before(opt.Until) {
-				warnings = append(warnings, fmt.Sprintf("%s: logs end %s, before --until %s", k, w.Last.Format("2006-01-02 15:04"), opt.Until.Format("2006-01-02 15:04")))
-			}
-			for _, g := range w.Gaps {
-				warnings = append(warnings, fmt.Sprintf("%s: no logs from %s to %s (%.1f days)", k, g.From.Format("2006-01-02 15:04"), g.To.Format("2006-01-02 15:04"), g.To.Sub(g.From).Hours()/24))
+			ws, l := windowWarnings(w, opt)
+			warnings = append(warnings, ws...)
+			if l != "" {
+				late = append(late, l)
 			}
 		}
 	}
@@ -99,6 +88,44 @@ func windows(jobs []job, res []logscan.Result, perSource map[string][]source.Fil
 		warnings = append(warnings, fmt.Sprintf("the logs start after the first known ProxyLogon exploitation (6 January 2021): %s; anything before is invisible to this hunt", strings.Join(late, ", ")))
 	}
 	return list, warnings
+}
+
+// windowWarnings says what a dated window lacks: the time asked for with --since/--until, and
+// the gaps in it. late names the window when it starts after the first known exploitation.
+func windowWarnings(w *finding.Window, opt Options) (warnings []string, late string) {
+	k := w.Source
+	if w.First.After(firstExploitation) && opt.Since.IsZero() {
+		late = fmt.Sprintf("%s %s", k, w.First.Format("2006-01-02"))
+	}
+	if !opt.Since.IsZero() && w.Last.Before(opt.Since) || !opt.Until.IsZero() && w.First.After(opt.Until) {
+		return append(warnings, fmt.Sprintf("%s: logs cover %s to %s, none of the window asked for with --since/--until", k, w.First.Format("2006-01-02 15:04"), w.Last.Format("2006-01-02 15:04"))), late
+	}
+	if !opt.Since.IsZero() && w.First.After(opt.Since) {
+		warnings = append(warnings, fmt.Sprintf("%s: logs start %s, after --since %s", k, w.First.Format("2006-01-02 15:04"), opt.Since.Format("2006-01-02 15:04")))
+	}
+	if !opt.Until.IsZero() && w.Last.Before(opt.Until) {
+		warnings = append(warnings, fmt.Sprintf("%s: logs end %s, before --until %s", k, w.Last.Format("2006-01-02 15:04"), opt.Until.Format("2006-01-02 15:04")))
+	}
+	for _, g := range w.Gaps {
+		warnings = append(warnings, fmt.Sprintf("%s: no logs from %s to %s (%.1f days)", k, g.From.Format("2006-01-02 15:04"), g.To.Format("2006-01-02 15:04"), g.To.Sub(g.From).Hours()/24))
+	}
+	return warnings, late
+}
+
+// eventWindowWarnings are windowWarnings for the event logs' windows, the late ones in one line.
+func eventWindowWarnings(ws []finding.Window, opt Options) []string {
+	var out, late []string
+	for i := range ws {
+		w, l := windowWarnings(&ws[i], opt)
+		out = append(out, w...)
+		if l != "" {
+			late = append(late, l)
+		}
+	}
+	if len(late) > 0 {
+		out = append(out, fmt.Sprintf("the event logs start after the first known ProxyLogon exploitation (6 January 2021): %s; Windows keeps a few days to weeks of most logs", strings.Join(late, ", ")))
+	}
+	return out
 }
 
 // groupWarnings looks at each folder of a source on its own (HttpProxy protocol folders, IIS
@@ -218,6 +245,11 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 	// the requests that ran it.
 	byPage := map[string][]*group{}
 	notePages := func(g *group, f *finding.Finding) {
+		// Only evidence that the page exists or ran ties findings to an incident: a scanner's
+		// 404 for a well-known shell name must not collect the shell's real creation.
+		if f.Supports != finding.SupportsCompromised {
+			return
+		}
 		for _, p := range pageNames(f.Target) {
 			if !slices.Contains(byPage[p], g) {
 				byPage[p] = append(byPage[p], g)
@@ -456,9 +488,16 @@ func verdict(r *finding.HostResult) (finding.Verdict, string) {
 // coverage describes in words the time the logs cover, cut to the requested window; "" when no
 // source had a dated row, and a warning sentence when none of the window is covered.
 func coverage(ws []finding.Window, since, until time.Time) string {
+	// The Exchange and IIS logs are what can show exploitation: a years-old Application log
+	// does not make a week of web logs cover years. Event logs count only when no web or
+	// Exchange log is dated.
+	logs := false
+	for _, w := range ws {
+		logs = logs || !w.First.IsZero() && !strings.HasPrefix(w.Source, eventWindowPrefix)
+	}
 	var first, last time.Time
 	for _, w := range ws {
-		if w.First.IsZero() {
+		if w.First.IsZero() || logs && strings.HasPrefix(w.Source, eventWindowPrefix) {
 			continue
 		}
 		if first.IsZero() || w.First.Before(first) {

@@ -304,3 +304,36 @@ func TestWebRulesEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// cs-uri-query offers the stem to string matchers when a row has no query, yet for null and
+// exists the query is absent.
+func TestWebQueryNullAndExists(t *testing.T) {
+	set := Parse([]byte(`title: page without a query
+logsource: {category: webserver}
+detection:
+  page: {cs-uri-stem|endswith: .aspx}
+  noq: {cs-uri-query: null}
+  condition: page and noq
+---
+title: query exists
+logsource: {category: webserver}
+detection:
+  q: {cs-uri-query|exists: true}
+  condition: q
+`), "t.yml")
+	if len(set.Rules) != 2 {
+		t.Fatalf("rules %d, unusable %+v", len(set.Rules), set.Unusable)
+	}
+	noQuery, hasQuery := set.Rules[0], set.Rules[1]
+	without := WebRecord(map[string]string{"cs-uri-stem": "/aspnet_client/x.aspx", "cs-uri-query": "-"})
+	with := WebRecord(map[string]string{"cs-uri-stem": "/aspnet_client/x.aspx", "cs-uri-query": "a=1"})
+	for _, c := range []struct {
+		r    *Rule
+		rec  Record
+		want bool
+	}{{noQuery, without, true}, {noQuery, with, false}, {hasQuery, without, false}, {hasQuery, with, true}} {
+		if got := c.r.Match(c.rec); got != c.want {
+			t.Errorf("%s: %v, want %v", c.r.Title, got, c.want)
+		}
+	}
+}

@@ -84,11 +84,25 @@ func (f *fieldMatch) eval(rec Record) bool {
 		vals, present = rec.Field(f.field)
 	}
 	for _, v := range f.vals {
-		if v.match(vals, present, rec) != f.all {
+		p := present
+		switch v.(type) {
+		case nullMatcher, existsMatcher:
+			// A field an adapter fills in from another (the web cs-uri-query offering the stem
+			// when there is no query) is still absent for null and exists.
+			if pr, ok := rec.(presenter); ok && !f.keyword {
+				p = pr.present(f.field)
+			}
+		}
+		if v.match(vals, p, rec) != f.all {
 			return !f.all
 		}
 	}
 	return f.all
+}
+
+// presenter is an adapter that knows when a field it offers values for is absent from the record.
+type presenter interface {
+	present(name string) bool
 }
 
 // valMatcher is one compiled value.

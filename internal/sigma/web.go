@@ -100,6 +100,17 @@ func (r *webRecord) colValues(name, v string) []string {
 
 func (r *webRecord) Keywords() []string { return r.kw }
 
+// present implements presenter: cs-uri-query offers the stem to string matchers when the row has
+// no query, but for null and exists the query is absent.
+func (r *webRecord) present(name string) bool {
+	switch strings.ToLower(name) {
+	case "cs-uri-query", "c-uri-query":
+		return r.query != nil
+	}
+	_, ok := r.Field(name)
+	return ok
+}
+
 func (r *webRecord) Field(name string) ([]string, bool) {
 	n := strings.ToLower(name)
 	var cols []string

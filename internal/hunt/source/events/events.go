@@ -237,7 +237,8 @@ func Fill(e *winevent.Event, display string, offset int64, line int64, f *findin
 	f.User = first(e, "SubjectUserName", "User")
 	// An address in the event (a logon's source, a connection's peer) makes it a client's
 	// finding, so it joins the incident of that client's requests.
-	if a, err := netip.ParseAddr(strings.TrimPrefix(first(e, "IpAddress", "SourceIp", "SourceAddress", "ClientAddress"), "::ffff:")); err == nil {
+	// (Only a logon's IpAddress: a connection event's SourceIp is often the server itself.)
+	if a, err := netip.ParseAddr(strings.TrimPrefix(first(e, "IpAddress"), "::ffff:")); err == nil {
 		f.ClientIP = a.String()
 	}
 	switch {
@@ -249,8 +250,11 @@ func Fill(e *winevent.Event, display string, offset int64, line int64, f *findin
 		f.Target = first(e, "ImagePath")
 	case first(e, "Path") != "":
 		f.Target = first(e, "Path")
-	case e.Provider == "MSExchange CmdletLogs":
+	case unnamed(e, 0) != "":
 		f.Target = strings.TrimSpace(unnamed(e, 0) + " " + unnamed(e, 1))
+	case e.Message != "":
+		// Exports that flatten a cmdlet event into its message: the message names the files.
+		f.Target = e.Message
 	}
 	f.Fields = map[string]string{
 		"channel":  e.Channel,
