@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 30000x
 
-.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan bench-files check
+.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan bench-files bench-evtx check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -39,5 +39,8 @@ bench-scan: ## the scan benchmark against nmap on an emulated fleet of 4,096 hos
 
 bench-files: ## the file-hunt benchmark against yara on a 200,000-file / 5 GB server drive (table of bench/README.md)
 	./bench/files-hunt.sh
+
+bench-evtx: ## the event-log hunt benchmark against evtxexport on 1 GiB of generated EVTX (table of bench/README.md)
+	./bench/evtx-hunt.sh
 
 check: lint test fuzz ## what CI runs
