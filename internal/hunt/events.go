@@ -269,64 +269,23 @@ func huntEvents(ctx context.Context, opt Options, res *finding.HostResult, col *
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	next := make(chan evtxJob)
 	var resMu sync.Mutex
-	for w := 0; w < min(workers, max(len(jobs), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ws := h.newWorker()
-			for j := range next {
-				st := evtxFiles[j.file]
-				ps := readChunk(st, j.chunk, ws)
-				st.done()
-				if len(ps) > 0 {
-					resMu.Lock()
-					res.Problems = append(res.Problems, ps...)
-					resMu.Unlock()
-				}
-			}
-			ws.flush()
-		}()
-	}
-feed:
-	for _, j := range jobs {
-		select {
-		case next <- j:
-		case <-ctx.Done():
-			break feed
+	addProblems := func(ps []finding.Problem) {
+		if len(ps) > 0 {
+			resMu.Lock()
+			res.Problems = append(res.Problems, ps...)
+			resMu.Unlock()
 		}
 	}
-	close(next)
-	wg.Wait()
-
+	inParallel(ctx, workers, jobs, h.newWorker, func(ws *eventWorker, j evtxJob) {
+		st := evtxFiles[j.file]
+		addProblems(readChunk(st, j.chunk, ws))
+		st.done()
+	}, (*eventWorker).flush)
 	// Exported JSON: one file per worker; a file is a stream.
-	nextJSON := make(chan eventFile)
-	for w := 0; w < min(workers, max(len(jsonFiles), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ws := h.newWorker()
-			for ef := range nextJSON {
-				ps := readJSONEvents(ctx, ef, ws)
-				resMu.Lock()
-				res.Problems = append(res.Problems, ps...)
-				resMu.Unlock()
-			}
-			ws.flush()
-		}()
-	}
-feedJSON:
-	for _, ef := range jsonFiles {
-		select {
-		case nextJSON <- ef:
-		case <-ctx.Done():
-			break feedJSON
-		}
-	}
-	close(nextJSON)
-	wg.Wait()
+	inParallel(ctx, workers, jsonFiles, h.newWorker, func(ws *eventWorker, ef eventFile) {
+		addProblems(readJSONEvents(ctx, ef, ws))
+	}, (*eventWorker).flush)
 
 	for _, st := range evtxFiles {
 		if ctx.Err() != nil {

@@ -174,31 +174,22 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(workers, max(len(jobs), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, max(opt.ChunkSize, logscan.DefaultChunk))
-			headers := &logscan.HeaderCache{}
-			for i := range next {
-				fileRes[i] = scanOne(ctx, jobs[i], opt, buf, headers, col, func(n int64) { doneBytes.Add(n); report() })
-				doneFiles.Add(1)
-				report()
-			}
-		}()
+	// A worker's state: its read buffer and the #Fields headers it has seen.
+	type logWorker struct {
+		buf     []byte
+		headers *logscan.HeaderCache
 	}
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
 	}
-	close(next)
-	wg.Wait()
+	inParallel(ctx, workers, order, func() logWorker {
+		return logWorker{buf: make([]byte, max(opt.ChunkSize, logscan.DefaultChunk)), headers: &logscan.HeaderCache{}}
+	}, func(w logWorker, i int) {
+		fileRes[i] = scanOne(ctx, jobs[i], opt, w.buf, w.headers, col, func(n int64) { doneBytes.Add(n); report() })
+		doneFiles.Add(1)
+		report()
+	}, nil)
 	if err := ctx.Err(); err != nil {
 		res.Problems = append(res.Problems, finding.Problem{Path: opt.Root, Kind: "cancelled", Message: "the hunt was interrupted: " + err.Error()})
 	}
