@@ -154,7 +154,7 @@ func compileRule(d document, path string) (*Rule, *problem) {
 		if !ok {
 			return nil, problemf(k.Line, "search %q not read", name)
 		}
-		cs, p := c.compileSearch(name, s, searchesNode.Content[i+1], k.Line, web)
+		cs, p := c.compileSearch(name, s, searchesNode.Content[i+1], k.Line)
 		if p != nil {
 			return nil, p
 		}
@@ -198,7 +198,7 @@ type compiler struct {
 
 // compileSearch compiles one search from sigma-go's reading of it and the raw node (for lines
 // and the spelling of numbers, which sigma-go's decoding loses).
-func (c *compiler) compileSearch(name string, s sigmago.Search, raw *yaml.Node, line int, web bool) (*search, *problem) {
+func (c *compiler) compileSearch(name string, s sigmago.Search, raw *yaml.Node, line int) (*search, *problem) {
 	cs := &search{name: name}
 	raw = resolve(raw)
 	if s.Keywords != nil {
@@ -243,7 +243,7 @@ func (c *compiler) compileSearch(name string, s sigmago.Search, raw *yaml.Node, 
 		var ands []*fieldMatch
 		for j, fm := range em {
 			key, val := rm.Content[2*j], resolve(rm.Content[2*j+1])
-			f, p := c.compileField(fm, key, val, web)
+			f, p := c.compileField(fm, key, val)
 			if p != nil {
 				return nil, p
 			}
@@ -312,14 +312,16 @@ func parseModifiers(mods []string, line int) (modifiers, *problem) {
 }
 
 // compileField compiles one "field|modifiers: values" entry.
-func (c *compiler) compileField(fm sigmago.FieldMatcher, key, val *yaml.Node, web bool) (*fieldMatch, *problem) {
+func (c *compiler) compileField(fm sigmago.FieldMatcher, key, val *yaml.Node) (*fieldMatch, *problem) {
 	line := key.Line
 	m, p := parseModifiers(fm.Modifiers, line)
 	if p != nil {
 		return nil, p
 	}
 	f := &fieldMatch{field: fm.Field, keyword: fm.Field == "", all: m.all}
-	f.splitQ = web && isCompositeURIField(fm.Field)
+	// Cut literals at the stem/query '?' whatever the logsource: a record adapter may build the
+	// field either way, and a shorter literal is only a little less selective.
+	f.splitQ = isCompositeURIField(fm.Field)
 	if f.keyword && (m.op == "exists" || m.op == "fieldref") {
 		return nil, problemf(line, "modifier %s needs a field name", m.op)
 	}
