@@ -483,7 +483,7 @@ func alias(k []byte) (sysField, int, bool) {
 		return sTime, 0, true
 	case "eventtime", "systemtime", "timegenerated", "event_time":
 		return sTime, 1, true
-	case "@timestamp":
+	case "@timestamp", "_time": // _time: Splunk's exports
 		return sTime, 2, true
 	case "timestamp", "timewritten":
 		return sTime, 3, true

@@ -87,6 +87,12 @@ func TestShapes(t *testing.T) {
 			},
 		},
 		{
+			name: "Splunk export: _time",
+			in:   `{"_time":"2021-03-03T04:12:33.000+00:00","EventCode":"4688","LogName":"Security","ComputerName":"EX01","NewProcessName":"C:\\x\\cmd.exe"}`,
+			want: winevent.Event{Channel: "Security", Computer: "EX01", EventID: 4688, Time: ts("2021-03-03T04:12:33Z"),
+				Data: fields("NewProcessName", `C:\x\cmd.exe`)},
+		},
+		{
 			name: "old Winlogbeat (6.x): event_data at the top",
 			in: `{"@timestamp":"2021-03-03T04:12:33.000Z","event_id":7045,"log_name":"System","source_name":"Service Control Manager",` +
 				`"computer_name":"EX01","record_number":"812","event_data":{"ServiceName":"upd","ImagePath":"cmd.exe /c calc"},"user_data":{"x":{"y":"z"}}}`,

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/exsweep/exsweep/internal/hunt/source/events"
-	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/rules"
 	"github.com/exsweep/exsweep/internal/winevent"
 )
@@ -21,7 +20,6 @@ func FuzzEventRules(f *testing.F) {
 	}
 	eventRules := pack.ForSource(events.Kind)
 	m := events.NewMatcher(eventRules, Schema())
-	placeOf := func(p string) string { pl, _ := files.Classify(p); return string(pl) }
 	// Seeds: every match sample of the pack, flattened.
 	for _, r := range eventRules {
 		for _, s := range r.Match {
@@ -42,7 +40,7 @@ func FuzzEventRules(f *testing.F) {
 		}
 		ev := events.SampleEvent(fields)
 		ev.Data = append(ev.Data, winevent.Field{Value: s}) // and the whole text as an unnamed value
-		rec := &events.Record{Event: ev, PlaceOf: placeOf}
+		rec := &events.Record{Event: ev, PlaceOf: eventPlace}
 		got := m.Match(rec, events.AppendEvidence(nil, ev), &events.Scratch{}, nil)
 		var want []*rules.Rule
 		for _, r := range eventRules {

@@ -1,8 +1,10 @@
 package hunt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +31,21 @@ type eventFile struct {
 	display string // root-relative where it is under the root, else as given
 	size    int64
 	json    bool
+}
+
+// eventPlace classifies a drive-relative path an event names (Sysmon 11's TargetFilename) as the
+// file rules' places do, and also names the folders the file hunt knows as IIS site folders
+// from applicationHost.config, which an event cannot read: inetpub\wwwroot and Exchange's
+// FrontEnd\HttpProxy.
+func eventPlace(p string) string {
+	if pl, _ := files.Classify(p); pl != "" {
+		return string(pl)
+	}
+	low := strings.ToLower(p)
+	if strings.HasPrefix(low, "inetpub/wwwroot/") || strings.Contains(low, "/frontend/httpproxy/") {
+		return string(files.IISSite)
+	}
+	return ""
 }
 
 // eventWindowPrefix starts the name of an event log's coverage window.
@@ -60,6 +77,11 @@ func eventFiles(root string, opt Options) ([]eventFile, []finding.Problem) {
 			return
 		}
 		seen[key] = true
+		// The flag names what the user expects; the first bytes say what the file is (an EVTX
+		// file given to --events, an export given to --evtx).
+		if evtxMagic, ok := sniffEventFile(p); ok {
+			isJSON = !evtxMagic
+		}
 		out = append(out, eventFile{path: p, display: displayPath(root, p), size: st.Size(), json: isJSON})
 	}
 	// walk adds the matching files of a folder and its subfolders, never following links.
@@ -103,6 +125,27 @@ func eventFiles(root string, opt Options) ([]eventFile, []finding.Problem) {
 		add(p, true)
 	}
 	return out, probs
+}
+
+// sniffEventFile reads a file's first bytes: evtx is true for an EVTX file header, false for
+// JSON (an object or array after optional BOM and space); ok is false when it is neither.
+func sniffEventFile(p string) (evtx, ok bool) {
+	f, err := files.OpenRegular(p)
+	if err != nil {
+		return false, false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.HasPrefix(head, []byte("ElfFile\x00")) {
+		return true, true
+	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return false, true
+	}
+	return false, false
 }
 
 // canonicalPath is an absolute path with links in its folders resolved, for telling whether two
@@ -213,7 +256,7 @@ func huntEvents(ctx context.Context, opt Options, res *finding.HostResult, col *
 		col:      col,
 		matcher:  events.NewMatcher(opt.Pack.ForSource(events.Kind), schema),
 		gapRules: opt.Pack.ForSource(events.GapKind),
-		placeOf:  func(p string) string { pl, _ := files.Classify(p); return string(pl) },
+		placeOf:  eventPlace,
 		windows:  map[string]*finding.Window{},
 		// A day of clock skew between the server and this machine is no reason to doubt.
 		plausibleTo: time.Now().Add(48 * time.Hour),

@@ -481,3 +481,53 @@ func TestHuntEventsReviewCases(t *testing.T) {
 		t.Errorf("records lost at the end: %+v", gap)
 	}
 }
+
+// A shell's creation joined by page name widens its incident, but not the stretch of time other
+// clientless findings attach to: another attacker's cmd.exe during those days is not A's.
+func TestIncidentsPageJoinDoesNotStretchAttachment(t *testing.T) {
+	mk := func(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
+		f := mkF(rule, ip, at, sup, finding.High)
+		f.Target = target
+		return f
+	}
+	day := 24 * time.Hour
+	fs := []finding.Finding{
+		mk("A-SHELL-CREATED", "", `C:\inetpub\wwwroot\aspnet_client\a.aspx`, 0, finding.SupportsCompromised),
+		mk("B-EXPLOIT", "203.0.113.9", "POST /ecp/y.js", 15*day, finding.SupportsAttempted),
+		mk("B-CMD", "", "cmd.exe /c whoami", 15*day+20*time.Minute, finding.SupportsCompromised),
+		mk("A-SHELL-USE", "198.51.100.7", "POST /aspnet_client/a.aspx", 25*day, finding.SupportsCompromised),
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
+	incs := buildIncidents(fs, nil)
+	inc := map[string]int{}
+	for _, f := range fs {
+		inc[f.RuleID] = f.Incident
+	}
+	if inc["A-SHELL-CREATED"] != inc["A-SHELL-USE"] || inc["B-CMD"] != inc["B-EXPLOIT"] || inc["B-CMD"] == inc["A-SHELL-USE"] {
+		t.Errorf("incidents %v: want A's creation with A's use, B's cmd with B's exploit", inc)
+	}
+	for _, in := range incs {
+		if in.ID == inc["A-SHELL-USE"] && !in.FirstSeen.Equal(t0) {
+			t.Errorf("A's incident starts %s, want the shell's creation %s", in.FirstSeen, t0)
+		}
+	}
+}
+
+// An EVTX file given to --events and an export given to --evtx are read for what they are.
+func TestHuntEventsFlagsMixedUp(t *testing.T) {
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "sec.evtx")
+	js := filepath.Join(dir, "export.json")
+	if err := os.WriteFile(ev, []byte(evtxBytes(t, []evtxwrite.Event{
+		security(4688, 1, "2021-03-03 07:25:00", "NewProcessName", `C:\root\procdump64.exe`, "CommandLine", `procdump64.exe -ma lsass.exe x.dmp`),
+	})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(js, []byte(`{"Channel":"Security","EventID":4688,"@timestamp":"2021-03-03T07:26:00Z","CommandLine":"rundll32 comsvcs.dll MiniDump 1 x full"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := hunt(t, Options{Root: t.TempDir(), NoFiles: true, NoLogs: true, EVTX: []string{js}, EventFiles: []string{ev}})
+	if n := len(findingsOf(res, "EXS-EVT-PROC-LSASS-DUMP")); n != 2 || len(res.Problems) != 0 {
+		t.Errorf("%d LSASS findings (want 2: one per file), problems %+v", n, res.Problems)
+	}
+}

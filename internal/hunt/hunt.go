@@ -218,6 +218,10 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	}
 	res.Findings = col.sorted()
 	res.Stats.Suppressed = col.suppressedRows()
+	if col.refused > 0 {
+		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "too-many-findings",
+			Message: fmt.Sprintf("%d findings that support a verdict were not kept: over %d rule and client pairs already were; the verdict may miss an incident", col.refused, maxDecisive)})
+	}
 	res.Stats.RulesLoaded = len(opt.Pack.Rules)
 	res.Incidents = buildIncidents(res.Findings, col.spans)
 	res.Verdict, res.Reason = verdict(res)
@@ -483,15 +487,20 @@ func evaluateSigma(r *sigma.Rule, rec *logscan.Record, src source.LogSource, fil
 // Bounds on what a hunt keeps, so a hostile or hammered server cannot exhaust memory: rows
 // beyond them are counted (Stats.Suppressed) and still widen their incident's time span.
 const (
-	maxFindings    = 20000   // findings kept in all
-	maxEvidenceLen = 4 << 10 // bytes of a row kept as evidence
+	// Findings kept in all, in two budgets: those that decide a verdict (attempted,
+	// compromised) and the rest (probes, suspicious items, Sigma hits), so a flood of the rest
+	// (25,000 failed logons a low Sigma rule lists) can never crowd out a w3wp starting cmd.exe.
+	maxDecisive    = 20000
+	maxOther       = 10000
+	maxEvidenceLen = 4 << 10 // bytes of a row kept as evidence, and of a target
 )
 
 // collector gathers findings from all workers. Per rule and client it keeps the earliest max
 // findings (by time, then place) plus the latest one, whatever order the workers deliver them
 // in, so the report is the same on every run and long activity still shows where it ends. Past
-// maxFindings in all, rule and client pairs not yet seen are only counted: which pairs got in
-// before then depends on read order, so beyond the cap (a flood) the kept set may vary.
+// its budget (maxDecisive or maxOther), rule and client pairs not yet seen are only counted:
+// which pairs got in before then depends on read order, so beyond the cap (a flood) the kept set
+// may vary. A decisive pair refused is a problem: the verdict may miss an incident.
 type collector struct {
 	mu       sync.Mutex
 	since    time.Time
@@ -501,7 +510,19 @@ type collector struct {
 	latest   map[string]*finding.Finding
 	findings []finding.Finding
 	spans    map[string]*span // rule|client -> every row's time span and count, kept or not
+	used     [2]int           // kept findings and latest rows, per budget (other, decisive)
+	refused  int              // decisive rule|client pairs not kept: the budget was full
 }
+
+// budget is a finding's budget: 1 for findings that decide a verdict, 0 for the rest.
+func budget(f *finding.Finding) int {
+	if f.Supports.Verdict() >= finding.Attempted {
+		return 1
+	}
+	return 0
+}
+
+var budgetCaps = [2]int{maxOther, maxDecisive}
 
 type span struct {
 	first, last time.Time
@@ -535,10 +556,15 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	sp.first = minTime(sp.first, f.Time)
 	sp.last = maxTime(sp.last, f.Time)
 	h := c.kept[key]
-	full := len(c.findings)+len(c.latest) >= maxFindings
+	b := budget(f)
+	full := c.used[b] >= budgetCaps[b]
 	if h == nil {
 		if full {
-			return // counted in its span; beyond the global cap new pairs are not kept
+			// Counted in its span; beyond the cap new pairs are not kept.
+			if b == 1 {
+				c.refused++
+			}
+			return
 		}
 		h = &keptHeap{all: &c.findings}
 		c.kept[key] = h
@@ -546,12 +572,13 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	if h.Len() < c.max && !full {
 		sanitize(f, raw)
 		c.findings = append(c.findings, *f)
+		c.used[b]++
 		heap.Push(h, len(c.findings)-1)
 		return
 	}
 	if h.Len() > 0 && finding.Less(f, &c.findings[h.idx[0]]) {
 		// Earlier than the latest kept one: it takes that one's place, which moves to "latest".
-		c.keepLatest(key, c.findings[h.idx[0]], full)
+		c.keepLatest(key, c.findings[h.idx[0]], b, full)
 		sanitize(f, raw)
 		c.findings[h.idx[0]] = *f
 		heap.Fix(h, 0)
@@ -559,16 +586,19 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	}
 	if l := c.latest[key]; l == nil && !full || l != nil && finding.Less(l, f) {
 		sanitize(f, raw)
-		c.keepLatest(key, *f, full)
+		c.keepLatest(key, *f, b, full)
 	}
 }
 
-// keepLatest keeps f as its key's latest row. A key without one gets it only below the global
+// keepLatest keeps f as its key's latest row. A key without one gets it only below its budget's
 // cap; replacing an existing one never grows memory.
-func (c *collector) keepLatest(key string, f finding.Finding, full bool) {
+func (c *collector) keepLatest(key string, f finding.Finding, b int, full bool) {
 	l := c.latest[key]
 	if l == nil && full {
 		return
+	}
+	if l == nil {
+		c.used[b]++
 	}
 	if l == nil || finding.Less(l, &f) {
 		c.latest[key] = &f
@@ -597,6 +627,9 @@ func sanitize(f *finding.Finding, raw []byte) {
 	f.ClientIP = finding.EscapeString(f.ClientIP)
 	f.User = finding.EscapeString(f.User)
 	f.UserAgent = finding.EscapeString(f.UserAgent)
+	if len(f.Target) > maxEvidenceLen {
+		f.Target = f.Target[:maxEvidenceLen] + fmt.Sprintf(" [... cut at %d bytes]", maxEvidenceLen)
+	}
 	f.Target = finding.EscapeString(f.Target)
 	for k, v := range f.Fields {
 		f.Fields[k] = finding.EscapeString(v)

@@ -99,21 +99,40 @@ func TestFileShrinkingWhileReadIsPartial(t *testing.T) {
 }
 
 // A flood of distinct clients (a scanner, or a forged log) must not grow the kept findings past
-// the global cap, and every row matched but not shown is counted.
-func TestGlobalCapBoundsFindings(t *testing.T) {
+// the caps, every row matched but not shown is counted, a flood of suspicious rows leaves the
+// decisive budget whole, and decisive pairs refused are counted for a problem.
+func TestCapsBoundFindings(t *testing.T) {
 	col := newCollector(Options{})
 	base := time.Date(2021, 3, 3, 0, 0, 0, 0, time.UTC)
-	const rows = maxFindings + 5000
-	for i := 0; i < rows; i++ {
-		f := finding.Finding{RuleID: "R", Time: base.Add(time.Duration(i) * time.Second),
-			ClientIP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)}
-		col.add(&f, []byte("row"))
+	add := func(rule string, sup finding.Support, n int) {
+		for i := 0; i < n; i++ {
+			f := finding.Finding{RuleID: rule, Supports: sup, Time: base.Add(time.Duration(i) * time.Second),
+				ClientIP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)}
+			col.add(&f, []byte("row"))
+		}
 	}
+	add("SUS", finding.SupportsSuspicious, maxOther+5000)
+	add("SHELL", finding.SupportsCompromised, 3)
 	out := col.sorted()
-	if len(out) > maxFindings {
-		t.Errorf("%d findings kept, cap %d", len(out), maxFindings)
+	shells := 0
+	for _, f := range out {
+		if f.RuleID == "SHELL" {
+			shells++
+		}
 	}
-	if got := col.suppressedRows(); got != int64(rows-len(out)) {
-		t.Errorf("suppressed %d, want %d (rows matched minus rows shown)", got, rows-len(out))
+	if len(out) != maxOther+3 || shells != 3 {
+		t.Errorf("%d findings kept (%d decisive), want %d and 3: the suspicious flood must stay in its budget", len(out), shells, maxOther+3)
+	}
+	add("PROBE-LIKE-FLOOD", finding.SupportsAttempted, maxDecisive+10)
+	if col.refused < 10 {
+		t.Errorf("%d decisive pairs refused, want at least 10", col.refused)
+	}
+	out = col.sorted()
+	if len(out) > maxOther+maxDecisive {
+		t.Errorf("%d findings kept, caps %d + %d", len(out), maxOther, maxDecisive)
+	}
+	total := (maxOther + 5000) + 3 + (maxDecisive + 10) // rows added above
+	if got := col.suppressedRows(); got != int64(total-len(out)) {
+		t.Errorf("suppressed %d, want %d (rows matched minus rows shown)", got, total-len(out))
 	}
 }

@@ -73,7 +73,6 @@ func CheckSamples(pack *rules.Pack) []SampleFailure {
 	// Event samples go through the event matcher, so they prove the rule's literals select them.
 	eventRules := pack.ForSource(events.Kind)
 	em := events.NewMatcher(eventRules, schema)
-	placeOf := func(p string) string { pl, _ := files.Classify(p); return string(pl) }
 	for _, r := range eventRules {
 		for _, want := range []bool{true, false} {
 			list := r.Match
@@ -81,7 +80,7 @@ func CheckSamples(pack *rules.Pack) []SampleFailure {
 				list = r.NoMatch
 			}
 			for _, s := range list {
-				rec := events.Record{Event: events.SampleEvent(s.Fields), PlaceOf: placeOf}
+				rec := events.Record{Event: events.SampleEvent(s.Fields), PlaceOf: eventPlace}
 				got := slices.Contains(em.Match(&rec, events.AppendEvidence(nil, rec.Event), &events.Scratch{}, nil), r)
 				if got != want {
 					out = append(out, SampleFailure{Rule: r, Sample: s, Want: want})

@@ -205,8 +205,12 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 	type group struct {
 		client  string // normalised client address; "" for a group of loose findings
 		members []int
-		first   time.Time
+		first   time.Time // the incident's span, shown
 		last    time.Time
+		// near is the span other findings attach to by time: a finding joined by page name
+		// (a shell created days before its use) widens the incident, not the stretch of time
+		// whose clientless findings belong to it.
+		nearFirst, nearLast time.Time
 	}
 	var groups []*group
 	open := map[string]*group{} // client -> its latest group
@@ -220,12 +224,13 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		k := clientKey(f.ClientIP)
 		g := open[k]
 		if g == nil || f.Time.Sub(g.last) > incidentWindow {
-			g = &group{client: k, first: f.Time, last: f.Time}
+			g = &group{client: k, first: f.Time, last: f.Time, nearFirst: f.Time, nearLast: f.Time}
 			groups = append(groups, g)
 			open[k] = g
 		}
 		g.members = append(g.members, i)
 		g.last = maxTime(g.last, f.Time)
+		g.nearLast = g.last
 	}
 	// A finding without a usable client (the back end's own log of a forged request, an OAB
 	// write) belongs to the attack it is part of: the incident with an attempt or a compromise
@@ -268,7 +273,7 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		var bestD time.Duration
 		for _, p := range pageNames(f.Target) {
 			for _, g := range byPage[p] {
-				d := distance(f.Time, g.first, g.last)
+				d := distance(f.Time, g.nearFirst, g.nearLast)
 				if d <= pageWindow && (best == nil || d < bestD) {
 					best, bestD = g, d
 				}
@@ -279,7 +284,7 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 			if byName {
 				break
 			}
-			d := distance(f.Time, a.first, a.last) // inside the attack's span: 0
+			d := distance(f.Time, a.nearFirst, a.nearLast) // inside the attack's span: 0
 			if d <= attachWindow && (best == nil || d < bestD) {
 				best, bestD = a, d
 			}
@@ -287,20 +292,24 @@ func buildIncidents(fs []finding.Finding, spans map[string]*span) []finding.Inci
 		if best == nil {
 			// Loose findings near each other (an ECP set and its reset) share one incident.
 			for _, g := range lonely {
-				if distance(f.Time, g.first, g.last) <= attachWindow {
+				if distance(f.Time, g.nearFirst, g.nearLast) <= attachWindow {
 					best = g
 					break
 				}
 			}
 		}
 		if best == nil {
-			best = &group{first: f.Time, last: f.Time}
+			best = &group{first: f.Time, last: f.Time, nearFirst: f.Time, nearLast: f.Time}
 			groups = append(groups, best)
 			lonely = append(lonely, best)
 		}
 		best.members = append(best.members, i)
 		best.first = minTime(best.first, f.Time)
 		best.last = maxTime(best.last, f.Time)
+		if !byName {
+			best.nearFirst = minTime(best.nearFirst, f.Time)
+			best.nearLast = maxTime(best.nearLast, f.Time)
+		}
 		notePages(best, f)
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].first.Before(groups[j].first) })

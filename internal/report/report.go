@@ -101,7 +101,7 @@ func FindingsCSV(w io.Writer, r *finding.Report) error {
 	_ = cw.Write([]string{"host", "time", "rule_id", "severity", "verdict", "incident", "source", "path", "line", "client_ip", "user", "user_agent", "target", "title", "evidence"})
 	for _, h := range r.Hosts {
 		for _, f := range h.Findings {
-			_ = cw.Write(csvRow(h.Host, timeText(f.Time), f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.Source, f.Where.Path, lineText(f.Where.Line), f.ClientIP, f.User, f.UserAgent, f.Target, f.Title, f.Evidence))
+			_ = cw.Write(csvRow(h.Host, timeText(f.Time), f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.Source, f.Where.Path, lineText(f.Where), f.ClientIP, f.User, f.UserAgent, f.Target, f.Title, f.Evidence))
 		}
 	}
 	cw.Flush()
@@ -131,7 +131,7 @@ func Timeline(w io.Writer, r *finding.Report) error {
 			}
 			rows = append(rows, row{f.Time, csvRow(
 				timeText(f.Time), micros, timestampDesc(f.Source), f.Source, msg,
-				h.Host, f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.ClientIP, f.UserAgent, f.Where.Path, lineText(f.Where.Line), f.Evidence,
+				h.Host, f.RuleID, f.Severity.String(), string(f.Supports), strconv.Itoa(f.Incident), f.ClientIP, f.UserAgent, f.Where.Path, lineText(f.Where), f.Evidence,
 			)})
 		}
 		for _, e := range h.WebFiles {
@@ -178,11 +178,16 @@ func timeText(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-func lineText(n int64) string {
-	if n == 0 {
-		return ""
+// lineText is the line column of CSV and timeline rows: the line number, or for an event-log
+// finding "#" and its record number(s), so every row still points at its evidence.
+func lineText(l finding.Location) string {
+	switch {
+	case l.Line != 0:
+		return strconv.FormatInt(l.Line, 10)
+	case l.Record != "":
+		return "#" + l.Record
 	}
-	return strconv.FormatInt(n, 10)
+	return ""
 }
 
 // WriteDir writes report.json, timeline.csv and the Test-ProxyLogon style files into dir and

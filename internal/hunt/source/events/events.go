@@ -33,6 +33,7 @@ var dataColumns = []struct{ name, doc string }{
 	{"ParentCommandLine", "Sysmon 1: the parent's command line"},
 	{"NewProcessName", "Security 4688: the new process's executable"},
 	{"ParentProcessName", "Security 4688: the parent's executable (Windows 10 / Server 2016 and later)"},
+	{"OriginalFileName", "Sysmon 1: the name the executable was built with (a renamed cmd.exe still says Cmd.Exe)"},
 	{"TargetFilename", "Sysmon 11: the file created"},
 	{"TargetImage", "Sysmon 10: the process accessed"},
 	{"SourceImage", "Sysmon 10: the process that opened it"},
@@ -65,6 +66,7 @@ func Fields() []rules.Field {
 	out = append(out,
 		rules.Field{Name: "process", Doc: "the new process's executable: Image, else NewProcessName"},
 		rules.Field{Name: "process-name", Doc: "its lower-case base name (cmd.exe)"},
+		rules.Field{Name: "original-name", Doc: "OriginalFileName in lower case (cmd.exe)"},
 		rules.Field{Name: "parent", Doc: "the parent's executable: ParentImage, else ParentProcessName"},
 		rules.Field{Name: "parent-name", Doc: "its lower-case base name (w3wp.exe)"},
 		rules.Field{Name: "pool", Doc: "the IIS application pool named by the parent's command line (-ap \"MSExchangeOWAAppPool\"); empty when unknown"},
@@ -132,6 +134,8 @@ func (r *Record) Field(name string) (string, bool) {
 		return first(e, "Image", "NewProcessName"), true
 	case "process-name":
 		return baseName(first(e, "Image", "NewProcessName")), true
+	case "original-name":
+		return strings.ToLower(first(e, "OriginalFileName")), true
 	case "parent":
 		return first(e, "ParentImage", "ParentProcessName"), true
 	case "parent-name":
