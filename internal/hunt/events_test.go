@@ -251,6 +251,24 @@ func TestHuntEventsDamagedFilesAreProblemsNotFailures(t *testing.T) {
 	}
 }
 
+// mkTarget is mkF with a target (a URL, a file path, a command line).
+func mkTarget(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
+	f := mkF(rule, ip, at, sup, finding.High)
+	f.Target = target
+	return f
+}
+
+// incidentOf builds the incidents of fs and returns each rule's incident.
+func incidentOf(fs []finding.Finding) ([]finding.Incident, map[string]int) {
+	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
+	incs := buildIncidents(fs, nil)
+	inc := map[string]int{}
+	for _, f := range fs {
+		inc[f.RuleID] = f.Incident
+	}
+	return incs, inc
+}
+
 func TestPageNames(t *testing.T) {
 	tests := []struct {
 		target string
@@ -273,25 +291,15 @@ func TestPageNames(t *testing.T) {
 // A finding without a client that names a page joins the incident that used the page, even days
 // apart and even when another incident is nearer in time; a common page name ties nothing.
 func TestIncidentsJoinByPageName(t *testing.T) {
-	mk := func(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
-		f := mkF(rule, ip, at, sup, finding.High)
-		f.Target = target
-		return f
-	}
 	day := 24 * time.Hour
 	fs := []finding.Finding{
-		mk("SYSMON-11", "", `C:\inetpub\wwwroot\aspnet_client\Zq8r.aspx`, 0, finding.SupportsCompromised),
-		mk("OTHER-ATTACK", "203.0.113.9", "POST /ecp/y.js", time.Hour, finding.SupportsAttempted),
-		mk("SHELL-USE", "198.51.100.7", "POST /aspnet_client/Zq8r.aspx", 2*day, finding.SupportsCompromised),
-		mk("LOGON-PAGE", "", `C:\x\owa\auth\logon.aspx`, 2*day+time.Hour, finding.SupportsSuspicious),
-		mk("TOO-LATE", "", `C:\inetpub\wwwroot\aspnet_client\Zq8r.aspx`, 40*day, finding.SupportsCompromised),
+		mkTarget("SYSMON-11", "", `C:\inetpub\wwwroot\aspnet_client\Zq8r.aspx`, 0, finding.SupportsCompromised),
+		mkTarget("OTHER-ATTACK", "203.0.113.9", "POST /ecp/y.js", time.Hour, finding.SupportsAttempted),
+		mkTarget("SHELL-USE", "198.51.100.7", "POST /aspnet_client/Zq8r.aspx", 2*day, finding.SupportsCompromised),
+		mkTarget("LOGON-PAGE", "", `C:\x\owa\auth\logon.aspx`, 2*day+time.Hour, finding.SupportsSuspicious),
+		mkTarget("TOO-LATE", "", `C:\inetpub\wwwroot\aspnet_client\Zq8r.aspx`, 40*day, finding.SupportsCompromised),
 	}
-	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
-	buildIncidents(fs, nil)
-	inc := map[string]int{}
-	for _, f := range fs {
-		inc[f.RuleID] = f.Incident
-	}
+	_, inc := incidentOf(fs)
 	if inc["SYSMON-11"] != inc["SHELL-USE"] {
 		t.Errorf("the shell's creation is in incident %d, its use in %d: want one", inc["SYSMON-11"], inc["SHELL-USE"])
 	}
@@ -414,23 +422,13 @@ detection:
 // A scanner's failed request for a shell name must not pull the shell's creation (weeks later,
 // by someone else) into the scanner's incident.
 func TestIncidentsPageJoinNeedsSuccess(t *testing.T) {
-	mk := func(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
-		f := mkF(rule, ip, at, sup, finding.High)
-		f.Target = target
-		return f
-	}
 	day := 24 * time.Hour
 	fs := []finding.Finding{
-		mk("SHELL-404", "198.51.100.50", "GET /aspnet_client/shell.aspx", 0, finding.SupportsAttempted),
-		mk("DDI-RESET", "203.0.113.9", "POST /ecp/DDI/DDIService.svc/SetObject", 19*day, finding.SupportsCompromised),
-		mk("SYSMON-11", "", `C:\inetpub\wwwroot\aspnet_client\shell.aspx`, 19*day+time.Minute, finding.SupportsCompromised),
+		mkTarget("SHELL-404", "198.51.100.50", "GET /aspnet_client/shell.aspx", 0, finding.SupportsAttempted),
+		mkTarget("DDI-RESET", "203.0.113.9", "POST /ecp/DDI/DDIService.svc/SetObject", 19*day, finding.SupportsCompromised),
+		mkTarget("SYSMON-11", "", `C:\inetpub\wwwroot\aspnet_client\shell.aspx`, 19*day+time.Minute, finding.SupportsCompromised),
 	}
-	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
-	buildIncidents(fs, nil)
-	inc := map[string]int{}
-	for _, f := range fs {
-		inc[f.RuleID] = f.Incident
-	}
+	_, inc := incidentOf(fs)
 	if inc["SYSMON-11"] != inc["DDI-RESET"] {
 		t.Errorf("the creation joined incident %d, want the reset's %d (the scanner's is %d)", inc["SYSMON-11"], inc["DDI-RESET"], inc["SHELL-404"])
 	}
@@ -485,24 +483,14 @@ func TestHuntEventsReviewCases(t *testing.T) {
 // A shell's creation joined by page name widens its incident, but not the stretch of time other
 // clientless findings attach to: another attacker's cmd.exe during those days is not A's.
 func TestIncidentsPageJoinDoesNotStretchAttachment(t *testing.T) {
-	mk := func(rule, ip, target string, at time.Duration, sup finding.Support) finding.Finding {
-		f := mkF(rule, ip, at, sup, finding.High)
-		f.Target = target
-		return f
-	}
 	day := 24 * time.Hour
 	fs := []finding.Finding{
-		mk("A-SHELL-CREATED", "", `C:\inetpub\wwwroot\aspnet_client\a.aspx`, 0, finding.SupportsCompromised),
-		mk("B-EXPLOIT", "203.0.113.9", "POST /ecp/y.js", 15*day, finding.SupportsAttempted),
-		mk("B-CMD", "", "cmd.exe /c whoami", 15*day+20*time.Minute, finding.SupportsCompromised),
-		mk("A-SHELL-USE", "198.51.100.7", "POST /aspnet_client/a.aspx", 25*day, finding.SupportsCompromised),
+		mkTarget("A-SHELL-CREATED", "", `C:\inetpub\wwwroot\aspnet_client\a.aspx`, 0, finding.SupportsCompromised),
+		mkTarget("B-EXPLOIT", "203.0.113.9", "POST /ecp/y.js", 15*day, finding.SupportsAttempted),
+		mkTarget("B-CMD", "", "cmd.exe /c whoami", 15*day+20*time.Minute, finding.SupportsCompromised),
+		mkTarget("A-SHELL-USE", "198.51.100.7", "POST /aspnet_client/a.aspx", 25*day, finding.SupportsCompromised),
 	}
-	sort.SliceStable(fs, func(i, j int) bool { return finding.Less(&fs[i], &fs[j]) })
-	incs := buildIncidents(fs, nil)
-	inc := map[string]int{}
-	for _, f := range fs {
-		inc[f.RuleID] = f.Incident
-	}
+	incs, inc := incidentOf(fs)
 	if inc["A-SHELL-CREATED"] != inc["A-SHELL-USE"] || inc["B-CMD"] != inc["B-EXPLOIT"] || inc["B-CMD"] == inc["A-SHELL-USE"] {
 		t.Errorf("incidents %v: want A's creation with A's use, B's cmd with B's exploit", inc)
 	}
