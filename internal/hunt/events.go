@@ -175,7 +175,7 @@ type eventHunt struct {
 	col      *collector
 	matcher  *events.Matcher
 	gapRules []*rules.Rule
-	sigma    []*sigma.Rule // rules for Windows events
+	sigma    *sigma.EventIndex // Sigma rules for Windows events; nil without --sigma
 	placeOf  func(string) string
 	mu       sync.Mutex
 	windows  map[string]*finding.Window // key channel (or "other channels") -> coverage
@@ -262,11 +262,7 @@ func huntEvents(ctx context.Context, opt Options, res *finding.HostResult, col *
 		plausibleTo: time.Now().Add(48 * time.Hour),
 	}
 	if opt.Sigma != nil {
-		for _, r := range opt.Sigma.Rules {
-			if !r.ForWeb() {
-				h.sigma = append(h.sigma, r)
-			}
-		}
+		h.sigma = sigma.NewEventIndex(opt.Sigma.Rules)
 	}
 	var evtxFiles []*evtxState
 	var jsonFiles []eventFile
@@ -524,14 +520,17 @@ func (h *eventHunt) windowList(evtxFiles []*evtxState) []finding.Window {
 
 // eventWorker is one worker's reusable state.
 type eventWorker struct {
-	h        *eventHunt
-	scratch  evtx.Scratch
-	ms       events.Scratch
-	text     []byte
-	matched  []*rules.Rule
-	events   int64
-	oddTimes int64
-	windows  map[string]*finding.Window
+	h       *eventHunt
+	scratch evtx.Scratch
+	ms      events.Scratch
+	text    []byte
+	matched []*rules.Rule
+	// Sigma rules matched by the current event, and the index's buffers.
+	sigmaHits    []*sigma.Rule
+	sigmaScratch sigma.IndexScratch
+	events       int64
+	oddTimes     int64
+	windows      map[string]*finding.Window
 }
 
 func (h *eventHunt) newWorker() *eventWorker {
@@ -551,20 +550,12 @@ func (w *eventWorker) event(ev *winevent.Event, display string, offset, line int
 		events.Fill(ev, display, offset, line, &f)
 		h.col.add(&f, w.text)
 	}
-	if len(h.sigma) > 0 {
-		var sr sigma.Record
-		for _, r := range h.sigma {
-			if !r.ForEvent(ev) {
-				continue
-			}
-			if sr == nil {
-				sr = sigma.EventRecord(ev)
-			}
-			if r.Match(sr) {
-				f := sigmaFinding(r, events.Kind)
-				events.Fill(ev, display, offset, line, &f)
-				h.col.add(&f, w.text)
-			}
+	if h.sigma != nil && h.sigma.Len() > 0 {
+		w.sigmaHits = h.sigma.Match(ev, &w.sigmaScratch, w.sigmaHits[:0])
+		for _, r := range w.sigmaHits {
+			f := sigmaFinding(r, events.Kind)
+			events.Fill(ev, display, offset, line, &f)
+			h.col.add(&f, w.text)
 		}
 	}
 }
