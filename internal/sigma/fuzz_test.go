@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,17 @@ func FuzzMatch(f *testing.F) {
 		set := Parse(rule, "fuzz.yml")
 		plain := rec{f: map[string][]string{"A": {a}, "B": {b}, "Image": {a}, "CommandLine": {b}}, kw: []string{a, b, kw}}
 		web := WebRecord(map[string]string{"cs-uri-stem": a, "cs-uri-query": b, "cs(user-agent)": kw, "cs-method": kw})
+		// The event index picks exactly the rules that match an event.
+		ev := &winevent.Event{Channel: "Security", EventID: 4688, Message: kw, Data: []winevent.Field{{Name: "A", Value: a}, {Name: "B", Value: b}, {Name: "SubjectUserName", Value: a}, {Name: "SubjectDomainName", Value: b}}}
+		var want []*Rule
+		for _, r := range set.Rules {
+			if r.ForEvent(ev) && r.Match(EventRecord(ev)) {
+				want = append(want, r)
+			}
+		}
+		if got := NewEventIndex(set.Rules).Match(ev, &IndexScratch{}, nil); !slices.Equal(got, want) {
+			t.Fatalf("event index picked %d rules, matching each gives %d", len(got), len(want))
+		}
 		for _, r := range set.Rules {
 			lits := r.Literals()
 			if r.Match(plain) && lits != nil && !containsAnyFold(plain.kw, lits) {
