@@ -127,10 +127,11 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 		if opt.NoLogs {
 			break
 		}
-		comp := compile(opt.Pack.ForSource(src.Kind()), schema, src.Dialect())
+		var web []*sigma.Rule // Sigma webserver rules read IIS rows
 		if src.Kind() == iislog.Kind && opt.Sigma != nil {
-			comp = compileWithSigma(opt.Pack.ForSource(src.Kind()), webSigma(opt.Sigma), schema, src.Dialect())
+			web = webSigma(opt.Sigma)
 		}
+		comp := compileWithSigma(opt.Pack.ForSource(src.Kind()), web, schema, src.Dialect())
 		files, probs := listFiles(opt.Root, layout, src.Kind())
 		res.Problems = append(res.Problems, probs...)
 		perSource[src.Kind()] = files
