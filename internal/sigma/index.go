@@ -1,8 +1,6 @@
 package sigma
 
 import (
-	"slices"
-
 	"github.com/exsweep/exsweep/internal/textsearch"
 	"github.com/exsweep/exsweep/internal/winevent"
 )
@@ -13,53 +11,27 @@ import (
 // public rule set of hundreds of Windows rules that is minutes, while the literals rule out
 // nearly all of them at the cost of one multi-pattern search per event.
 type EventIndex struct {
-	rules  []*Rule
-	always []int // rules without literals: matched on every event they take
-	search *textsearch.Matcher
-	owners [][]int // pattern -> rules
+	rules []*Rule
+	sets  *textsearch.Sets // one literal set per rule
 }
 
-// minIndexLiteral is the shortest literal the index searches for.
+// minIndexLiteral is the shortest literal the index searches for: a rule with a shorter one is
+// matched on every event its logsource takes (so short a literal would select nearly every
+// event anyway, and slow the search for every rule).
 const minIndexLiteral = 3
 
 // NewEventIndex indexes the rules (web rules are left out: they read IIS rows).
 func NewEventIndex(rs []*Rule) *EventIndex {
 	x := &EventIndex{}
-	var pats []string
-	at := map[string]int{}
+	var lits [][]string
 	for _, r := range rs {
 		if r.events == nil {
 			continue
 		}
-		i := len(x.rules)
 		x.rules = append(x.rules, r)
-		lits := r.Literals()
-		if lits == nil || slices.ContainsFunc(lits, func(l string) bool { return len(l) < minIndexLiteral }) {
-			// No literal, or one so short it would slow the search for every rule and select
-			// nearly every event anyway: matched on every event its logsource takes.
-			x.always = append(x.always, i)
-			continue
-		}
-		for _, l := range lits {
-			k, ok := at[l]
-			if !ok {
-				k = len(pats)
-				at[l] = k
-				pats = append(pats, l)
-				x.owners = append(x.owners, nil)
-			}
-			x.owners[k] = append(x.owners[k], i)
-		}
+		lits = append(lits, r.Literals()) // nil: no literal, always a candidate
 	}
-	x.search = textsearch.New(pats)
-	if x.search == nil && len(pats) > 0 {
-		// A literal too short for the search: every rule is a candidate rather than one missed.
-		x.always = x.always[:0]
-		for i := range x.rules {
-			x.always = append(x.always, i)
-		}
-		x.owners = nil
-	}
+	x.sets = textsearch.NewSets(lits, minIndexLiteral)
 	return x
 }
 
@@ -70,7 +42,7 @@ func (x *EventIndex) Len() int { return len(x.rules) }
 type IndexScratch struct {
 	text []byte
 	cand []bool
-	at   []int
+	sets textsearch.SetsScratch
 }
 
 // Match appends to dst the rules that match the event, in the order they were given.
@@ -82,40 +54,13 @@ func (x *EventIndex) Match(e *winevent.Event, s *IndexScratch, dst []*Rule) []*R
 		s.cand = make([]bool, len(x.rules))
 	}
 	cand := s.cand[:len(x.rules)]
-	clear(cand)
-	any := false
-	for _, i := range x.always {
-		cand[i], any = true, true
-	}
-	var rec Record
-	if x.search != nil {
-		rec = EventRecord(e)
-		s.text = recordText(s.text[:0], rec.(*eventRecord))
-		for pos := 0; pos < len(s.text); {
-			st, _ := x.search.Find(s.text, pos)
-			if st < 0 {
-				break
-			}
-			s.at = x.search.AllAt(s.text, st, s.at[:0])
-			for _, k := range s.at {
-				for _, i := range x.owners[k] {
-					cand[i], any = true, true
-				}
-			}
-			pos = st + 1
-		}
-	}
-	if !any {
+	rec := EventRecord(e)
+	s.text = recordText(s.text[:0], rec.(*eventRecord))
+	if !x.sets.Mark(s.text, cand, nil, &s.sets) {
 		return dst
 	}
 	for i, ok := range cand {
-		if !ok || !x.rules[i].ForEvent(e) {
-			continue
-		}
-		if rec == nil {
-			rec = EventRecord(e)
-		}
-		if x.rules[i].Match(rec) {
+		if ok && x.rules[i].ForEvent(e) && x.rules[i].Match(rec) {
 			dst = append(dst, x.rules[i])
 		}
 	}
