@@ -18,19 +18,22 @@ type Report struct {
 
 // HostResult is the verdict for one host with everything that supports it.
 type HostResult struct {
-	Host      string     `json:"host"` // computer name when the logs tell it, else the root
-	Root      string     `json:"root"`
-	Verdict   Verdict    `json:"verdict"`
-	Reason    string     `json:"reason"`  // the verdict in one sentence
-	Partial   bool       `json:"partial"` // some input could not be read: see problems
-	Since     time.Time  `json:"since,omitzero"`
-	Until     time.Time  `json:"until,omitzero"`
-	Installs  []string   `json:"exchange_installs"`
-	Windows   []Window   `json:"windows"`
-	Warnings  []string   `json:"warnings,omitempty"`
-	Incidents []Incident `json:"incidents"`
-	Findings  []Finding  `json:"findings,omitzero"` // [] when none; left out only of JSON-lines host records
-	Problems  []Problem  `json:"problems"`
+	Host     string    `json:"host"` // computer name when the logs tell it, else the root
+	Root     string    `json:"root"`
+	Verdict  Verdict   `json:"verdict"`
+	Reason   string    `json:"reason"`  // the verdict in one sentence
+	Partial  bool      `json:"partial"` // some input could not be read: see problems
+	Since    time.Time `json:"since,omitzero"`
+	Until    time.Time `json:"until,omitzero"`
+	Installs []string  `json:"exchange_installs"`
+	// Builds are the exact build of each install, read from the disk (ExSetup.exe's version):
+	// what the remediation plan's updates are chosen by.
+	Builds    []InstallBuild `json:"exchange_builds,omitempty"`
+	Windows   []Window       `json:"windows"`
+	Warnings  []string       `json:"warnings,omitempty"`
+	Incidents []Incident     `json:"incidents"`
+	Findings  []Finding      `json:"findings,omitzero"` // [] when none; left out only of JSON-lines host records
+	Problems  []Problem      `json:"problems"`
 	// Mitigations are Microsoft's URL Rewrite mitigations found in the Default Web Site's
 	// web.config: what protects a server whose patching must wait.
 	Mitigations []ConfigMitigation `json:"mitigations,omitempty"`

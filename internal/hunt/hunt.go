@@ -119,6 +119,7 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	}
 	for _, in := range layout.Installs {
 		res.Installs = append(res.Installs, rel(opt.Root, in.Dir))
+		res.Builds = append(res.Builds, installBuild(opt.Root, in.Dir))
 	}
 	schema := Schema()
 	var jobs []job

@@ -1,0 +1,57 @@
+package hunt
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exsweep/exsweep/internal/peversion/peversiontest"
+)
+
+func exsetup(v [4]uint16) []byte {
+	return peversiontest.Build(peversiontest.Spec{Versions: []peversiontest.Version{{FileVersion: v, ProductVersion: v}}})
+}
+
+func TestInstallBuild(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		files      map[string][]byte
+		dirs       []string
+		build      string
+		source     string
+		noteSubstr string
+	}{
+		{name: "ExSetup.exe", files: map[string][]byte{"Bin/ExSetup.exe": exsetup([4]uint16{15, 2, 986, 5})}, build: "15.2.986.5", source: "Bin/ExSetup.exe version resource"},
+		{name: "any case", files: map[string][]byte{"bin/EXSETUP.EXE": exsetup([4]uint16{15, 0, 1497, 12})}, build: "15.0.1497.12", source: "Bin/ExSetup.exe version resource"},
+		{name: "Exchange Online version refused", files: map[string][]byte{"Bin/ExSetup.exe": exsetup([4]uint16{15, 20, 1, 1})}, noteSubstr: "no Exchange Server build", source: "none"},
+		{name: "not a PE, OWA folders tell the CU",
+			files:  map[string][]byte{"Bin/ExSetup.exe": []byte("MZ not really")},
+			dirs:   []string{"FrontEnd/HttpProxy/owa/auth/15.1.2375", "FrontEnd/HttpProxy/owa/auth/15.1.2507", "FrontEnd/HttpProxy/owa/auth/15.1.999", "FrontEnd/HttpProxy/owa/auth/Current", "FrontEnd/HttpProxy/owa/auth/15.20.1", "FrontEnd/HttpProxy/owa/auth/99999999.1.1"},
+			build:  "15.1.2507", source: "FrontEnd/HttpProxy/owa/auth/<version> resource folders", noteSubstr: "cumulative update only"},
+		{name: "nothing", dirs: []string{"Logging/HttpProxy"}, source: "none", noteSubstr: "no Bin/ExSetup.exe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, "Program Files", "Microsoft", "Exchange Server", "V15")
+			for p, b := range tc.files {
+				full := filepath.Join(dir, filepath.FromSlash(p))
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(full, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, d := range tc.dirs {
+				if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := installBuild(root, dir)
+			if got.Install != "Program Files/Microsoft/Exchange Server/V15" || got.Build != tc.build || got.Source != tc.source || !strings.Contains(got.Note, tc.noteSubstr) {
+				t.Errorf("got %+v, want build %q source %q note ~%q", got, tc.build, tc.source, tc.noteSubstr)
+			}
+		})
+	}
+}
