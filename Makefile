@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 30000x
 
-.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan bench-files bench-evtx check
+.PHONY: help build run-example test test-update lint fuzz fuzz-long bench bench-scan bench-files bench-evtx bench-clean check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -42,5 +42,8 @@ bench-files: ## the file-hunt benchmark against yara on a 200,000-file / 5 GB se
 
 bench-evtx: ## the event-log hunt benchmark against evtxexport on 1 GiB of generated EVTX (table of bench/README.md)
 	./bench/evtx-hunt.sh
+
+bench-clean: ## exsweep clean --apply on 2,000 shells + 1 GB of dumps, against the same steps with coreutils (table of bench/README.md)
+	./bench/clean.sh
 
 check: lint test fuzz ## what CI runs

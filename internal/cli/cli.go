@@ -39,6 +39,10 @@ const usage = `exsweep: find, judge and clean up after attacks on Microsoft Exch
 
 Usage:
   exsweep hunt --root DIR [flags]     read a server's logs (image, triage copy or live C:\) for traces of attack
+  exsweep clean --from REPORT.json    dry run: what cleaning would quarantine, and the plan (patch, mitigate, reset)
+  exsweep clean --root DIR --apply    hunt, then move the backdoors into a verified quarantine (never deletes)
+  exsweep quarantine list|show|verify|restore --quarantine DIR   the quarantine's contents, checks and restores
+  exsweep report REPORT.json [--html FILE]   the report and the plan as Markdown, or one self-contained HTML page
   exsweep rules list                  list the detection rules
   exsweep rules show ID               show one rule, its condition, samples and literals
   exsweep rules validate DIR|FILE     check your own rules (syntax, fields, samples)
@@ -76,6 +80,12 @@ func RunIO(ctx context.Context, args []string, io IO) int {
 		code, err = runRules(args[1:], io)
 	case "builds":
 		code, err = runBuilds(args[1:], io)
+	case "clean":
+		code, err = runClean(ctx, args[1:], io)
+	case "quarantine":
+		code, err = runQuarantine(ctx, args[1:], io)
+	case "report":
+		code, err = runReport(args[1:], io)
 	case "scan":
 		code, err = runScan(ctx, args[1:], io)
 	case "lab":

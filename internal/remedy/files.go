@@ -101,7 +101,7 @@ func Files(res *finding.HostResult, force bool) []FileAction {
 		case g.support == finding.SupportsCompromised && isConfig(p):
 			a.Kind, a.Why = RevertConfig, "a configuration file changed so that IIS runs attacker files as code: remove the added handler or build provider (its line is in the evidence), or restore the file from a backup taken before the intrusion. Deleting it would take the site down."
 		case g.support == finding.SupportsCompromised && !g.place && exchangePage(res, p, a.Place):
-			a.Kind, a.Why = RestoreOriginal, "one of Exchange's own pages, with code added to it. Deleting it would break Outlook on the web or the admin center: replace it with the original from the same build (see the steps), then hunt again."
+			a.Kind, a.Why = RestoreOriginal, "a page in Exchange's own folders whose name is not suspect, with attacker code in it: most likely one of Exchange's pages with code added, and deleting it would break Outlook on the web or the admin center. Replace it with the original from the same build (see the steps), then hunt again. If a server of the same build has no page of this name, it is the intruders' own: quarantine it with --force."
 			if force {
 				a.Kind, a.Forced = Quarantine, true
 				a.Why = "one of Exchange's own pages with code added, quarantined on request (--force): put the original back from the same build before users need the page."

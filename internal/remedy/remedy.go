@@ -117,7 +117,7 @@ func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSec
 		for _, a := range files {
 			counts[a.Kind]++
 		}
-		s := "This server was broken into: " + strings.TrimSuffix(res.Reason, ".") + ". "
+		s := "This server was broken into (the evidence is below). "
 		var todo []string
 		if n := counts[Quarantine]; n > 0 {
 			todo = append(todo, fmt.Sprintf("remove the %d backdoor file(s)", n))
@@ -129,7 +129,7 @@ func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSec
 			todo = append(todo, fmt.Sprintf("undo %d configuration change(s)", n))
 		}
 		if len(todo) > 0 {
-			s += "To do, in order: " + strings.Join(todo, ", ") + " (listed below), "
+			s += "To do, in order: " + strings.Join(todo, ", ") + ", "
 		} else {
 			s += "No backdoor file was found on the disk examined; to do: "
 		}

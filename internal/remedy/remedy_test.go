@@ -223,7 +223,7 @@ func TestCompromisedPlan(t *testing.T) {
 	if !strings.Contains(cred.Tasks[3].Commands[0].Text, "2021-03-03") {
 		t.Errorf("AD check not dated from the incident: %s", cred.Tasks[3].Commands[0].Text)
 	}
-	if !strings.HasPrefix(p.Headline, "This server was broken into: a web shell. To do, in order: remove the 1 backdoor file(s)") {
+	if !strings.HasPrefix(p.Headline, "This server was broken into (the evidence is below). To do, in order: remove the 1 backdoor file(s)") {
 		t.Errorf("headline %q", p.Headline)
 	}
 	// Done marks follow what clean did.
