@@ -26,9 +26,9 @@ func TestInstallBuild(t *testing.T) {
 		{name: "any case", files: map[string][]byte{"bin/EXSETUP.EXE": exsetup([4]uint16{15, 0, 1497, 12})}, build: "15.0.1497.12", source: "Bin/ExSetup.exe version resource"},
 		{name: "Exchange Online version refused", files: map[string][]byte{"Bin/ExSetup.exe": exsetup([4]uint16{15, 20, 1, 1})}, noteSubstr: "no Exchange Server build", source: "none"},
 		{name: "not a PE, OWA folders tell the CU",
-			files:  map[string][]byte{"Bin/ExSetup.exe": []byte("MZ not really")},
-			dirs:   []string{"FrontEnd/HttpProxy/owa/auth/15.1.2375", "FrontEnd/HttpProxy/owa/auth/15.1.2507", "FrontEnd/HttpProxy/owa/auth/15.1.999", "FrontEnd/HttpProxy/owa/auth/Current", "FrontEnd/HttpProxy/owa/auth/15.20.1", "FrontEnd/HttpProxy/owa/auth/99999999.1.1"},
-			build:  "15.1.2507", source: "FrontEnd/HttpProxy/owa/auth/<version> resource folders", noteSubstr: "cumulative update only"},
+			files: map[string][]byte{"Bin/ExSetup.exe": []byte("MZ not really")},
+			dirs:  []string{"FrontEnd/HttpProxy/owa/auth/15.1.2375", "FrontEnd/HttpProxy/owa/auth/15.1.2507", "FrontEnd/HttpProxy/owa/auth/15.1.999", "FrontEnd/HttpProxy/owa/auth/Current", "FrontEnd/HttpProxy/owa/auth/15.20.1", "FrontEnd/HttpProxy/owa/auth/99999999.1.1"},
+			build: "15.1.2507", source: "FrontEnd/HttpProxy/owa/auth/<version> resource folders", noteSubstr: "cumulative update only"},
 		{name: "nothing", dirs: []string{"Logging/HttpProxy"}, source: "none", noteSubstr: "no Bin/ExSetup.exe"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
