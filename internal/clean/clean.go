@@ -175,6 +175,11 @@ func CheckStore(store, root string, res *finding.HostResult) error {
 			return fmt.Errorf("quarantine %s is inside a web folder (%s): IIS could serve what is stored; choose a folder outside inetpub", s, rel)
 		}
 	}
+	for _, web := range res.WebFolders {
+		if web = strings.ToLower(web); web != "" && (relSlash == web || strings.HasPrefix(relSlash, web+"/")) {
+			return fmt.Errorf("quarantine %s is inside %s, a folder IIS serves: choose a folder outside it", s, web)
+		}
+	}
 	for _, in := range res.Installs {
 		if in = strings.ToLower(in); in != "" && (relSlash == in || strings.HasPrefix(relSlash, in+"/")) {
 			return fmt.Errorf("quarantine %s is inside the Exchange install %s: choose a folder outside it", s, in)

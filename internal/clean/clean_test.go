@@ -202,7 +202,7 @@ func TestApplyQuarantinesAndKeeps(t *testing.T) {
 func TestStoreLocation(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "ex01")
-	res := &finding.HostResult{Installs: []string{install}}
+	res := &finding.HostResult{Installs: []string{install}, WebFolders: []string{"Sites/Intranet"}}
 	def, err := DefaultStore(root)
 	if err != nil || def != filepath.Join(base, "ex01.exsweep-quarantine") {
 		t.Errorf("default store %q %v", def, err)
@@ -219,6 +219,8 @@ func TestStoreLocation(t *testing.T) {
 		{filepath.Join(root, "Program Files", "Microsoft", "Exchange Server", "V15", "q"), false},
 		{root, false},
 		{base, false},
+		{filepath.Join(root, "sites", "intranet", "evidence"), false},
+		{filepath.Join(root, "sites", "intranet2"), true},
 	} {
 		err := CheckStore(tc.store, root, res)
 		if (err == nil) != tc.ok {

@@ -20,12 +20,15 @@ import (
 
 // cleanResult is clean's JSON output (--format json).
 type cleanResult struct {
-	Host       string          `json:"host"`
-	Root       string          `json:"root"`
-	Applied    bool            `json:"applied"`
-	Quarantine string          `json:"quarantine"`
-	Files      []clean.Outcome `json:"files"`
-	Plan       finding.Plan    `json:"plan"`
+	Host       string `json:"host"`
+	Root       string `json:"root"`
+	Applied    bool   `json:"applied"`
+	Quarantine string `json:"quarantine"`
+	// ManifestHead is the hash of the manifest's last entry after this run: kept with the case
+	// notes, it shows later whether entries were cut off the end of the manifest.
+	ManifestHead string          `json:"manifest_head,omitempty"`
+	Files        []clean.Outcome `json:"files"`
+	Plan         finding.Plan    `json:"plan"`
 }
 
 func runClean(ctx context.Context, args []string, io IO) (int, error) {
@@ -99,6 +102,12 @@ func runClean(ctx context.Context, args []string, io IO) (int, error) {
 		opt.Store = q
 	}
 	outcomes := clean.Run(ctx, res, opt)
+	head := ""
+	if opt.Store != nil {
+		if es := opt.Store.Entries(); len(es) > 0 {
+			head = es[len(es)-1].Hash
+		}
+	}
 	done := map[string]bool{}
 	for _, o := range outcomes {
 		if o.Status == clean.Quarantined || (apply && o.Status == clean.Gone) {
@@ -114,11 +123,14 @@ func runClean(ctx context.Context, args []string, io IO) (int, error) {
 	if format == "json" {
 		enc := json.NewEncoder(io.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(cleanResult{Host: res.Host, Root: root, Applied: apply, Quarantine: absStore, Files: outcomes, Plan: plan}); err != nil {
+		if err := enc.Encode(cleanResult{Host: res.Host, Root: root, Applied: apply, Quarantine: absStore, ManifestHead: head, Files: outcomes, Plan: plan}); err != nil {
 			return ExitError, err
 		}
 	} else {
 		printOutcomes(io, res, root, absStore, apply, outcomes)
+		if head != "" {
+			fmt.Fprintf(io.Stdout, "manifest head: %s (keep it with your case notes: a manifest cut short later would end elsewhere)\n", head)
+		}
 		fmt.Fprintln(io.Stdout)
 		if err := report.PlanMarkdown(io.Stdout, &plan); err != nil {
 			return ExitError, err

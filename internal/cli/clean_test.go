@@ -120,11 +120,15 @@ func TestCleanApplyQuarantineCycle(t *testing.T) {
 		t.Fatalf("clean exit %d: %s %s", code, out, errOut)
 	}
 	var res struct {
-		Files []struct{ Path, Status string }
-		Plan  finding.Plan
+		Files        []struct{ Path, Status string }
+		Plan         finding.Plan
+		ManifestHead string `json:"manifest_head"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
+	}
+	if len(res.ManifestHead) != 64 {
+		t.Errorf("no manifest head in the result: %q", res.ManifestHead)
 	}
 	status := map[string]string{}
 	for _, f := range res.Files {

@@ -26,6 +26,9 @@ type HostResult struct {
 	Since    time.Time `json:"since,omitzero"`
 	Until    time.Time `json:"until,omitzero"`
 	Installs []string  `json:"exchange_installs"`
+	// WebFolders are the folders IIS serves that the tree holds (sites, applications and
+	// virtual directories of applicationHost.config), root-relative: no quarantine goes there.
+	WebFolders []string `json:"web_folders,omitempty"`
 	// Builds are the exact build of each install, read from the disk (ExSetup.exe's version):
 	// what the remediation plan's updates are chosen by.
 	Builds    []InstallBuild `json:"exchange_builds,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exsweep/exsweep/internal/peversion/peversiontest"
 )
@@ -53,5 +54,27 @@ func TestInstallBuild(t *testing.T) {
 				t.Errorf("got %+v, want build %q source %q note ~%q", got, tc.build, tc.source, tc.noteSubstr)
 			}
 		})
+	}
+}
+
+// The folders IIS serves are in the result, so that clean never puts its quarantine there.
+func TestWebFoldersListed(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string][]byte{
+		"Windows/System32/inetsrv/config/applicationHost.config": []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<configuration><system.applicationHost><sites>
+<site name="Default Web Site" id="1"><application path="/"><virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot" /></application></site>
+<site name="Intranet" id="2"><application path="/"><virtualDirectory path="/" physicalPath="C:\Sites\Intranet" /></application></site>
+</sites></system.applicationHost></configuration>`),
+		"inetpub/wwwroot/iisstart.htm": []byte("<html></html>"),
+		"Sites/Intranet/default.aspx":  []byte("<%@ Page %>"),
+	}, time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC))
+	res := hunt(t, Options{Root: root})
+	want := map[string]bool{"inetpub/wwwroot": true, "Sites/Intranet": true}
+	for _, w := range res.WebFolders {
+		delete(want, w)
+	}
+	if len(want) > 0 {
+		t.Errorf("web folders %q miss %v", res.WebFolders, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -181,6 +182,9 @@ func siteFolders(root, sys string, l *Layout, res *finding.HostResult, pack *rul
 					rec["resolved"] = resolved
 					if d := ResolveCI(sys, resolved); d != "" && inside(root, d) {
 						dirs = append(dirs, d)
+						if r := rel(root, d); !slices.Contains(res.WebFolders, r) {
+							res.WebFolders = append(res.WebFolders, r)
+						}
 					}
 				} else if why != "" {
 					res.Warnings = append(res.Warnings, fmt.Sprintf("IIS site %q serves %s from %s, which this tree does not hold (%s): its files were not examined",

@@ -107,7 +107,7 @@ func FuzzPlan(f *testing.F) {
 				{RuleID: "EXS-FILE-EVAL-REQUEST", Source: "file", Supports: finding.SupportsCompromised, Where: finding.Location{Path: path}, Fields: map[string]string{"place": place, "size": build}},
 				{RuleID: "EXS-EVT-SERVICE-SHELL", Source: "event", Supports: finding.SupportsCompromised, Fields: map[string]string{"ServiceName": svc}, User: user},
 				{RuleID: "EXS-EVT-CMDLET-VDIR-SCRIPT", Source: "event", Supports: finding.SupportsCompromised, Target: target},
-				{RuleID: "EXS-IIS-VDIR-PROGRAMDATA", Source: "iis-config", Supports: finding.SupportsCompromised, Fields: map[string]string{"site": svc, "virtual_path": target, "physical_path": path}},
+				{RuleID: "EXS-IIS-VDIR-PROGRAMDATA", Source: "iis-config", Supports: finding.SupportsCompromised, Target: target, Fields: map[string]string{"site": svc, "physical_path": path}},
 			},
 		}
 		p := Build(res, cat, Options{Report: path})

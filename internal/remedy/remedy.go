@@ -285,7 +285,7 @@ func remove(res *finding.HostResult, files []FileAction, rules map[string][]*fin
 			Rules: []string{"EXS-IIS-VDIR-PROGRAMDATA"},
 		}
 		for _, f := range rules["EXS-IIS-VDIR-PROGRAMDATA"] {
-			site, vpath := f.Fields["site"], f.Fields["virtual_path"]
+			site, vpath := f.Fields["site"], f.Target
 			if site != "" && vpath != "" {
 				t.Commands = append(t.Commands, finding.Command{Lang: "cmd", Text: `%windir%\system32\inetsrv\appcmd.exe delete vdir /vdir.name:"` + cmdText(site+vpath) + `"`})
 			}
