@@ -9,13 +9,9 @@ package clean
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -63,7 +59,7 @@ func Run(ctx context.Context, res *finding.HostResult, opt Options) []Outcome {
 			if err := ctx.Err(); err != nil {
 				o.Status, o.Detail = Failed, err.Error()
 			} else if opt.Store == nil {
-				o.Status, o.Detail = check(opt.Root, a)
+				o.Status, o.Detail = check(ctx, opt.Root, a)
 			} else {
 				o.Status, o.ID, o.Detail = apply(ctx, res, opt, a)
 			}
@@ -73,39 +69,38 @@ func Run(ctx context.Context, res *finding.HostResult, opt Options) []Outcome {
 	return out
 }
 
-// check is the dry run's look at one file: there, a regular file, and unchanged.
-func check(root string, a remedy.FileAction) (Status, string) {
-	r, err := os.OpenRoot(root)
+// check is the dry run's look at one file, through the quarantine's own checks: there, a
+// regular file reached without following a link, and unchanged.
+func check(ctx context.Context, root string, a remedy.FileAction) (Status, string) {
+	size, err := quarantine.Inspect(ctx, root, fsPath(a), a.SHA256)
 	if err != nil {
-		return Failed, err.Error()
+		return classify(err)
 	}
-	defer r.Close()
-	name := filepath.FromSlash(a.Path)
-	fi, err := r.Lstat(name)
+	if a.SHA256 == "" {
+		return WouldQuarantine, fmt.Sprintf("%d bytes", size)
+	}
+	return WouldQuarantine, fmt.Sprintf("%d bytes, SHA-256 as the hunt saw it", size)
+}
+
+// fsPath is the name to open: the raw name when the displayed one is escaped.
+func fsPath(a remedy.FileAction) string {
+	if a.RawPath != "" {
+		return a.RawPath
+	}
+	return a.Path
+}
+
+// classify turns an error about the original into a status.
+func classify(err error) (Status, string) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Gone, "not there any more"
-	case err != nil:
+	case errors.Is(err, quarantine.ErrChanged):
+		return Changed, err.Error() + ": hunt again before cleaning"
+	case errors.Is(err, quarantine.ErrNotRegular), errors.Is(err, quarantine.ErrUnsafePath), errors.Is(err, quarantine.ErrBusy):
 		return Refused, err.Error()
-	case !fi.Mode().IsRegular():
-		return Refused, fmt.Sprintf("not a regular file (%s): links are never followed", fi.Mode().Type())
 	}
-	if a.SHA256 == "" {
-		return WouldQuarantine, fmt.Sprintf("%d bytes", fi.Size())
-	}
-	f, err := r.Open(name)
-	if err != nil {
-		return Failed, err.Error()
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return Failed, err.Error()
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, a.SHA256) {
-		return Changed, "its SHA-256 is " + got + ", the hunt saw " + a.SHA256 + ": hunt again before cleaning"
-	}
-	return WouldQuarantine, fmt.Sprintf("%d bytes, SHA-256 as the hunt saw it", fi.Size())
+	return Failed, err.Error() + " (the file is still in place)"
 }
 
 func apply(ctx context.Context, res *finding.HostResult, opt Options, a remedy.FileAction) (Status, string, string) {
@@ -114,7 +109,7 @@ func apply(ctx context.Context, res *finding.HostResult, opt Options, a remedy.F
 		note = strings.TrimSpace(note + " (Exchange page with code added, quarantined with --force)")
 	}
 	r, err := opt.Store.Quarantine(ctx, quarantine.Request{
-		Root: opt.Root, Path: a.Path, Host: res.Host, Findings: a.Rules, Note: note, SHA256: a.SHA256,
+		Root: opt.Root, Path: fsPath(a), Host: res.Host, Findings: a.Rules, Note: note, SHA256: a.SHA256,
 	})
 	switch {
 	case err == nil && r.Outcome == quarantine.OutcomeAlready:
@@ -123,14 +118,16 @@ func apply(ctx context.Context, res *finding.HostResult, opt Options, a remedy.F
 		return Quarantined, r.Entry.ID, "stored by an interrupted earlier run, removed now; object " + r.Entry.Object
 	case err == nil:
 		return Quarantined, r.Entry.ID, "stored as " + r.Entry.Object
-	case errors.Is(err, fs.ErrNotExist):
-		return Gone, "", "not there any more"
-	case errors.Is(err, quarantine.ErrChanged):
-		return Changed, "", err.Error() + ": hunt again before cleaning"
-	case errors.Is(err, quarantine.ErrNotRegular):
-		return Refused, "", err.Error()
 	}
-	return Failed, "", err.Error() + " (the file is still in place)"
+	// "Not found" may be about the store's own folders: the file is gone only if a fresh look
+	// at the original says so.
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, ierr := quarantine.Inspect(ctx, opt.Root, fsPath(a), ""); !errors.Is(ierr, fs.ErrNotExist) {
+			return Failed, "", err.Error() + " (the file is still in place)"
+		}
+	}
+	st, detail := classify(err)
+	return st, "", detail
 }
 
 // DefaultStore is where the quarantine goes when none is named: beside the root (a mounted
@@ -151,11 +148,11 @@ func DefaultStore(root string) (string, error) {
 // CheckStore refuses a quarantine folder where stored files could be served or would be
 // taken for Exchange's: in any web folder or Exchange install of the host, or around the root.
 func CheckStore(store, root string, res *finding.HostResult) error {
-	s, err := filepath.Abs(store)
+	s, err := resolved(store)
 	if err != nil {
 		return err
 	}
-	r, err := filepath.Abs(root)
+	r, err := resolved(root)
 	if err != nil {
 		return err
 	}
@@ -186,6 +183,27 @@ func CheckStore(store, root string, res *finding.HostResult) error {
 		}
 	}
 	return nil
+}
+
+// resolved is p made absolute with the links of its existing part resolved (the store may not
+// exist yet): a store named through a link into a web folder is where the link leads.
+func resolved(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for cur := abs; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
 }
 
 // within reports whether p is dir or inside it.

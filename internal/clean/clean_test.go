@@ -207,6 +207,26 @@ func TestStoreLocation(t *testing.T) {
 	if err != nil || def != filepath.Join(base, "ex01.exsweep-quarantine") {
 		t.Errorf("default store %q %v", def, err)
 	}
+	// A link to a web folder is where it leads.
+	if err := os.MkdirAll(filepath.Join(root, "inetpub", "wwwroot", "aspnet_client"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "evidence-link")
+	if runtime.GOOS != "windows" {
+		if err := os.Symlink(filepath.Join(root, "inetpub", "wwwroot", "aspnet_client"), link); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckStore(filepath.Join(link, "q"), root, res); err == nil {
+			t.Error("a store named through a link into aspnet_client was accepted")
+		}
+		rootLink := filepath.Join(base, "root-link")
+		if err := os.Symlink(root, rootLink); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckStore(filepath.Join(root, "inetpub", "q"), rootLink, res); err == nil {
+			t.Error("a store in inetpub accepted when the root is named through a link")
+		}
+	}
 	for _, tc := range []struct {
 		store string
 		ok    bool
@@ -226,5 +246,68 @@ func TestStoreLocation(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("CheckStore(%s) = %v, want ok=%v", tc.store, err, tc.ok)
 		}
+	}
+}
+
+// A name the hunt shows escaped (a zero-width or right-to-left character) is still the file
+// cleaning finds and moves.
+func TestEscapedNameIsCleaned(t *testing.T) {
+	raw := "inetpub/wwwroot/aspnet_client/error\u200bFE\u202e.aspx"
+	root, res := host(t, map[string]string{raw: `<% eval(Request("x")) %>`})
+	f := &res.Findings[0]
+	f.Where.Path = finding.EscapeString(raw)
+	f.Fields["path_hex"] = hex.EncodeToString([]byte(raw))
+	if f.Where.Path == raw {
+		t.Fatal("test name is not escaped")
+	}
+	dry := Run(context.Background(), res, Options{Root: root})
+	if len(dry) != 1 || dry[0].Status != WouldQuarantine || dry[0].Path != f.Where.Path {
+		t.Fatalf("dry run %+v", dry)
+	}
+	q, err := quarantine.Open(filepath.Join(filepath.Dir(root), "q"), quarantine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	out := Run(context.Background(), res, Options{Root: root, Store: q})
+	if out[0].Status != Quarantined {
+		t.Fatalf("apply %+v", out[0])
+	}
+	if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(raw))); err == nil {
+		t.Error("the file is still there")
+	}
+}
+
+// A store whose own folder vanished must not make files look "gone" (done) while they stay.
+func TestStoreTroubleIsNotGone(t *testing.T) {
+	root, res := host(t, map[string]string{"inetpub/wwwroot/aspnet_client/a.aspx": `<% eval(Request("x")) %>`})
+	store := filepath.Join(filepath.Dir(root), "q")
+	q, err := quarantine.Open(store, quarantine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if err := os.RemoveAll(filepath.Join(store, "tmp")); err != nil {
+		t.Fatal(err)
+	}
+	out := Run(context.Background(), res, Options{Root: root, Store: q})
+	if out[0].Status != Failed {
+		t.Errorf("status %s (%s), want failed", out[0].Status, out[0].Detail)
+	}
+	if _, err := os.Stat(filepath.Join(root, "inetpub/wwwroot/aspnet_client/a.aspx")); err != nil {
+		t.Error("the original is gone")
+	}
+}
+
+// Files that are no pages are never kept as "Exchange pages": a dump or an archive in an
+// Exchange folder is the intruders'.
+func TestDumpInExchangeFolderIsQuarantined(t *testing.T) {
+	_, res := host(t, map[string]string{install + "/FrontEnd/HttpProxy/owa/auth/x.dmp": "MDMP"})
+	res.Findings[0].RuleID = "EXS-FILE-MINIDUMP-STAGED"
+	res.Findings[0].Supports = finding.SupportsCompromised
+	res.Findings[0].Fields["place"] = "owa-auth"
+	acts := remedy.Files(res, false)
+	if len(acts) != 1 || acts[0].Kind != remedy.Quarantine {
+		t.Errorf("actions %+v", acts)
 	}
 }

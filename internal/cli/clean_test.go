@@ -246,6 +246,7 @@ func TestCleanRefuses(t *testing.T) {
 		{"quarantine bad verb", []string{"quarantine", "purge", "--quarantine", root}, "unknown quarantine command"},
 		{"restore without id", []string{"quarantine", "restore", "--quarantine", filepath.Join(t.TempDir(), "q")}, "takes 1 argument"},
 		{"report without file", []string{"report"}, "usage: exsweep report"},
+		{"list of a folder that is no store", []string{"quarantine", "list", "--quarantine", filepath.Join(t.TempDir(), "typo")}, "no quarantine folder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := tree(t, root)

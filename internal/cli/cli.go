@@ -107,7 +107,8 @@ func RunIO(ctx context.Context, args []string, io IO) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitClean
 		}
-		fmt.Fprintf(io.Stderr, "exsweep %s: %v\n", args[0], err)
+		// Errors may quote attacker-named paths: escaped like every other output.
+		fmt.Fprintf(io.Stderr, "exsweep %s: %s\n", args[0], safeText(err.Error()))
 		return ExitError
 	}
 	return code

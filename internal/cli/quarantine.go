@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/exsweep/exsweep/internal/quarantine"
@@ -74,6 +76,10 @@ func runQuarantine(ctx context.Context, args []string, io IO) (int, error) {
 			return ExitFindings, nil
 		}
 		return ExitClean, nil
+	}
+	// Only clean creates a store: a mistyped folder must not look like an empty quarantine.
+	if _, err := os.Stat(filepath.Join(dir, "manifest.jsonl")); err != nil {
+		return ExitError, fmt.Errorf("%s is no quarantine folder (no manifest.jsonl): %w", dir, err)
 	}
 	q, err := quarantine.Open(dir, quarantine.Options{Tool: "exsweep " + Version})
 	if err != nil {

@@ -258,6 +258,12 @@ func (s *Store) placeObject(c copied, p string) error {
 		if s.verifyObject(context.Background(), obj, c.sha256) == nil {
 			return nil
 		}
+		// A stored object that no longer verifies is evidence of damage or tampering, and
+		// earlier entries may point at it: it is set aside, never deleted or overwritten.
+		aside := fmt.Sprintf("%s.damaged-%d", obj, s.now().UnixNano())
+		if err := s.root.Rename(obj, aside); err != nil {
+			return fmt.Errorf("store: setting aside the damaged %s: %w", obj, err)
+		}
 	}
 	if err := s.root.Rename(c.tmp, obj); err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -269,7 +275,7 @@ func (s *Store) placeObject(c copied, p string) error {
 		return err
 	}
 	if err := s.verifyObject(context.Background(), obj, c.sha256); err != nil {
-		_ = s.root.Remove(obj) // a copy that does not verify is not evidence; the original stays
+		_ = s.root.Remove(obj) // this call's own copy, which does not verify: not evidence; the original stays
 		return fmt.Errorf("%w: %v", ErrVerify, err)
 	}
 	return nil
@@ -316,7 +322,39 @@ func (s *Store) remove(r *os.Root, it *itemState, p string, read fs.FileInfo, ou
 	if !os.SameFile(now, read) || now.Size() != read.Size() || !now.ModTime().Equal(read.ModTime()) {
 		return Result{}, fmt.Errorf("%w: replaced after it was stored (%s); the new file was not removed", ErrChanged, s.chain.entries[it.q].ID)
 	}
-	if err := r.Remove(p); err != nil {
+	// Remove through a handle on the file's own folder, checked to be the folder just
+	// inspected: os.Root follows links inside the root, so a folder on the way swapped for a
+	// link after the checks above would otherwise make the removal hit another file.
+	dir, base := path.Split(p)
+	folder := r
+	if dir != "" {
+		dir = strings.TrimSuffix(dir, "/")
+		want, err := r.Lstat(dir)
+		if err != nil {
+			return Result{}, err
+		}
+		sub, err := r.OpenRoot(dir)
+		if err != nil {
+			return Result{}, err
+		}
+		defer sub.Close()
+		got, err := sub.Stat(".")
+		if err != nil {
+			return Result{}, err
+		}
+		if want.Mode().Type() != fs.ModeDir || !os.SameFile(want, got) {
+			return Result{}, fmt.Errorf("%w: folder %s was replaced while the file was stored; nothing removed", ErrChanged, dir)
+		}
+		folder = sub
+	}
+	last, err := folder.Lstat(base)
+	if err != nil {
+		return Result{}, err
+	}
+	if !os.SameFile(last, read) {
+		return Result{}, fmt.Errorf("%w: replaced after it was stored (%s); the new file was not removed", ErrChanged, s.chain.entries[it.q].ID)
+	}
+	if err := folder.Remove(base); err != nil {
 		return Result{}, err
 	}
 	if err := syncDir(r, path.Dir(p)); err != nil {
@@ -360,6 +398,16 @@ func (s *Store) append(e Entry, hookPath string) (Entry, error) {
 	}
 	if len(line) > maxLine {
 		return e, fmt.Errorf("entry of %d bytes is longer than the %d a manifest line may have", len(line), maxLine)
+	}
+	// Open refuses a manifest beyond maxManifest, so nothing may grow it past that: a new
+	// file is refused (before anything is removed) while room remains for the removal and a
+	// restore of every file already in it.
+	reserve := int64(0)
+	if e.Kind == KindQuarantined {
+		reserve = 2 * maxLine
+	}
+	if s.size+int64(len(line))+1+reserve > maxManifest {
+		return e, fmt.Errorf("the manifest is full (%d MiB): quarantine further files into a new folder", maxManifest>>20)
 	}
 	line = append(line, '\n')
 	if err := s.writeLine(line, hookPath); err != nil {

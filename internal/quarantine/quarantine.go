@@ -221,6 +221,9 @@ func Open(dir string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("quarantine store: %w", err)
 	}
+	// Best effort: a file system without permissions (FAT on an evidence USB drive) cannot
+	// be restricted, and refusing it would leave the backdoors in place.
+	_ = restrictDir(abs)
 	root, err := os.OpenRoot(abs)
 	if err != nil {
 		return nil, fmt.Errorf("quarantine store: %w", err)

@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"encoding/hex"
 	"path"
 	"sort"
 	"strconv"
@@ -28,14 +29,17 @@ const (
 
 // FileAction is what to do with one flagged file, and why.
 type FileAction struct {
-	Path   string     `json:"path"` // root-relative, slash-separated, as the hunt named it
-	Kind   ActionKind `json:"kind"`
-	Rules  []string   `json:"rules"`
-	SHA256 string     `json:"sha256,omitempty"` // what the hunt read; clean refuses a file that changed since
-	Size   int64      `json:"size,omitempty"`
-	Place  string     `json:"place,omitempty"`
-	Why    string     `json:"why"`
-	Forced bool       `json:"forced,omitempty"` // an Exchange page quarantined by --force
+	Path string `json:"path"` // root-relative, slash-separated, as the hunt named it (escaped for display)
+	// RawPath is the name on disk when it differs from Path (Path shows control, format and
+	// invalid bytes escaped): what cleaning opens.
+	RawPath string     `json:"raw_path,omitempty"`
+	Kind    ActionKind `json:"kind"`
+	Rules   []string   `json:"rules"`
+	SHA256  string     `json:"sha256,omitempty"` // what the hunt read; clean refuses a file that changed since
+	Size    int64      `json:"size,omitempty"`
+	Place   string     `json:"place,omitempty"`
+	Why     string     `json:"why"`
+	Forced  bool       `json:"forced,omitempty"` // an Exchange page quarantined by --force
 }
 
 // placeRules are the rules that say a page should not exist at all where it is (a location or
@@ -95,19 +99,24 @@ func Files(res *finding.HostResult, force bool) []FileAction {
 		a.SHA256 = g.fields["sha256"]
 		a.Size, _ = strconv.ParseInt(g.fields["size"], 10, 64)
 		a.Place = g.fields["place"]
+		if h := g.fields["path_hex"]; h != "" {
+			if raw, err := hex.DecodeString(h); err == nil && len(raw) > 0 {
+				a.RawPath = string(raw)
+			}
+		}
 		switch {
+		case g.support == finding.SupportsCompromised && contains(a.Rules, "EXS-FILE-LSASS-DUMP"):
+			a.Kind, a.Why = Quarantine, "a memory dump of LSASS holds the credentials of everyone logged on to the server; moved out of reach into the quarantine, kept for investigators."
 		case g.support == finding.SupportsCompromised && a.Place == "aspnet-temp":
 			a.Kind, a.Why = Leave, "a compiled-page trace: evidence that the page ran. IIS does not serve it once the page is gone, and ASP.NET rebuilds this folder; keep it for investigators."
 		case g.support == finding.SupportsCompromised && isConfig(p):
 			a.Kind, a.Why = RevertConfig, "a configuration file changed so that IIS runs attacker files as code: remove the added handler or build provider (its line is in the evidence), or restore the file from a backup taken before the intrusion. Deleting it would take the site down."
-		case g.support == finding.SupportsCompromised && !g.place && exchangePage(res, p, a.Place):
+		case g.support == finding.SupportsCompromised && !g.place && isPage(p) && exchangePage(res, p, a.Place):
 			a.Kind, a.Why = RestoreOriginal, "a page in Exchange's own folders whose name is not suspect, with attacker code in it: most likely one of Exchange's pages with code added, and deleting it would break Outlook on the web or the admin center. Replace it with the original from the same build (see the steps), then hunt again. If a server of the same build has no page of this name, it is the intruders' own: quarantine it with --force."
 			if force {
 				a.Kind, a.Forced = Quarantine, true
 				a.Why = "one of Exchange's own pages with code added, quarantined on request (--force): put the original back from the same build before users need the page."
 			}
-		case g.support == finding.SupportsCompromised && contains(a.Rules, "EXS-FILE-LSASS-DUMP"):
-			a.Kind, a.Why = Quarantine, "a memory dump of LSASS holds the credentials of everyone logged on to the server; moved out of reach into the quarantine, kept for investigators."
 		case g.support == finding.SupportsCompromised:
 			a.Kind, a.Why = Quarantine, "a web shell or attacker file: moved into the quarantine (kept, hashed, restorable), so that nobody can reach it any more."
 		case g.support == finding.SupportsSuspicious:
@@ -133,6 +142,14 @@ func rank(s finding.Support) int {
 	}
 	return 0
 }
+
+// pageExts are the extensions IIS runs as code: only such a file can be one of Exchange's pages
+// with code added; anything else in Exchange's folders (a dump, an archive) is the intruders'.
+var pageExts = map[string]bool{".aspx": true, ".ashx": true, ".asmx": true, ".asp": true, ".asa": true, ".cer": true,
+	".cshtml": true, ".vbhtml": true, ".svc": true, ".soap": true, ".rem": true, ".aspq": true, ".ascx": true, ".master": true,
+	".js": true, ".htm": true, ".html": true}
+
+func isPage(p string) bool { return pageExts[strings.ToLower(path.Ext(p))] }
 
 func isConfig(p string) bool {
 	ext := strings.ToLower(path.Ext(p))

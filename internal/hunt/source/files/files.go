@@ -120,6 +120,11 @@ func (r *Record) Fill(f *finding.Finding) {
 	f.Target = f.Where.Path
 	f.Time = r.Time()
 	f.Fields = map[string]string{"place": string(r.Place), "size": strconv.FormatInt(r.Size, 10)}
+	if f.Where.Path != r.Path {
+		// The escaped name shows what the name holds (a zero-width or right-to-left character,
+		// invalid bytes); cleaning needs the name itself to find the file again.
+		f.Fields["path_hex"] = hex.EncodeToString([]byte(r.Path))
+	}
 	if !r.Modified.IsZero() {
 		f.Fields["modified"] = r.Modified.UTC().Format(time.RFC3339Nano)
 	}
