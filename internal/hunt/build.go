@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"github.com/exsweep/exsweep/internal/peversion"
 )
 
@@ -54,7 +55,13 @@ func installBuild(root, dir string) finding.InstallBuild {
 
 // exSetupVersion reads ExSetup.exe's file version and checks that it is an Exchange build.
 func exSetupVersion(path string) (string, error) {
-	f, err := os.Open(path)
+	// A FIFO or device in its place would block the open or the read forever.
+	if fi, err := os.Lstat(path); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	f, err := files.OpenNoFollow(path)
 	if err != nil {
 		return "", err
 	}

@@ -212,3 +212,29 @@ func floodRows(n int) []string {
 	}
 	return rows
 }
+
+// A FIFO in ExSetup.exe's place must not hang the hunt.
+func TestExSetupFIFODoesNotHang(t *testing.T) {
+	root := t.TempDir()
+	bin := filepath.Join(root, "Program Files", "Microsoft", "Exchange Server", "V15", "Bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(bin, "ExSetup.exe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var got string
+	go func() {
+		defer close(done)
+		got = installBuild(root, filepath.Dir(bin)).Note
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a FIFO named ExSetup.exe hangs")
+	}
+	if !strings.Contains(got, "not a regular file") {
+		t.Errorf("note %q", got)
+	}
+}

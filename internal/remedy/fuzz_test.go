@@ -73,15 +73,17 @@ func FuzzQuoting(f *testing.F) {
 		if end := psEnd(q); end != len(q) {
 			t.Fatalf("psQuote(%q) = %q ends at %d of %d", s, q, end, len(q))
 		}
-		c := cmdText(s)
-		if strings.ContainsAny(c, "\"%\r\n^&|<>") {
-			t.Fatalf("cmdText(%q) = %q keeps cmd.exe syntax", s, c)
+		if cmdSafe(s) && strings.ContainsAny(s, "\"%!\r\n^&|<>") {
+			t.Fatalf("cmdSafe(%q) although it holds cmd.exe syntax", s)
 		}
 		a := shellArg(s)
 		if strings.ContainsAny(a, " \t\n$`;&|<>(){}*?!~#") && !strings.HasPrefix(a, "'") {
 			t.Fatalf("shellArg(%q) = %q unquoted", s, a)
 		}
-		if strings.HasPrefix(a, "'") {
+		if strings.ContainsAny(s, "\u2018\u2019\u201a\u201b") && a != "'<the folder>'" {
+			t.Fatalf("shellArg(%q) = %q: PowerShell ends a quoted string at typographic quotes", s, a)
+		}
+		if strings.HasPrefix(a, "'") && a != "'<the folder>'" {
 			if got, ok := posixUnquote(a); !ok || got != s {
 				t.Fatalf("shellArg(%q) = %q reads back as %q (%v)", s, a, got, ok)
 			}

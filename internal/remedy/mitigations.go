@@ -37,8 +37,8 @@ func mitigationFor(family string) (mitigation, bool) {
 		return mitigation{
 			family: family,
 			rules: []rewriteRule{
-				{name: "exsweep ProxyLogon: abort X-AnonResource-Backend cookie", input: "{HTTP_COOKIE}", pattern: "(.*)X-AnonResource-Backend(.*)", condition: "requests whose cookie names X-AnonResource-Backend"},
-				{name: "exsweep ProxyLogon: abort X-BEResource cookie", input: "{HTTP_COOKIE}", pattern: "(.*)X-BEResource=(.+)/(.+)~(.+)", condition: "requests whose X-BEResource cookie names a back end"},
+				{name: "exsweep ProxyLogon - abort X-AnonResource-Backend cookie", input: "{HTTP_COOKIE}", pattern: "(.*)X-AnonResource-Backend(.*)", condition: "requests whose cookie names X-AnonResource-Backend"},
+				{name: "exsweep ProxyLogon - abort X-BEResource cookie", input: "{HTTP_COOKIE}", pattern: "(.*)X-BEResource=(.+)/(.+)~(.+)", condition: "requests whose X-BEResource cookie names a back end"},
 			},
 			caveats: append([]string{
 				"It stops the server-side request forgery (CVE-2021-26855) that the whole ProxyLogon chain starts with; the other three flaws still need the update.",
@@ -57,7 +57,7 @@ func mitigationFor(family string) (mitigation, bool) {
 		return mitigation{
 			family: family,
 			rules: []rewriteRule{
-				{name: "exsweep ProxyNotShell: abort autodiscover+powershell", input: "{UrlDecode:{REQUEST_URI}}", pattern: "(?=.*autodiscover)(?=.*powershell)", condition: "requests whose decoded URL holds both autodiscover and powershell"},
+				{name: "exsweep ProxyNotShell - abort autodiscover and powershell", input: "{UrlDecode:{REQUEST_URI}}", pattern: "(?=.*autodiscover)(?=.*powershell)", condition: "requests whose decoded URL holds both autodiscover and powershell"},
 			},
 			caveats: append([]string{
 				"OWASSRF (CVE-2022-41080) reaches the same PowerShell back end through OWA and is not stopped by this rule: only the November 2022 update (or later) closes both.",
@@ -70,11 +70,12 @@ func mitigationFor(family string) (mitigation, bool) {
 }
 
 // webConfigFragment is the rules as they go under <system.webServer> in the Default Web Site's
-// web.config (inetpub\wwwroot\web.config).
-func (m mitigation) webConfigFragment() string {
+// web.config (inetpub\wwwroot\web.config): one <rewrite> for every family (IIS refuses a
+// second <rewrite> section in the same file, and then serves nothing).
+func webConfigFragment(rules []rewriteRule) string {
 	var b strings.Builder
 	b.WriteString("<rewrite>\n  <rules>\n")
-	for _, r := range m.rules {
+	for _, r := range rules {
 		fmt.Fprintf(&b, "    <rule name=%q stopProcessing=\"true\">\n", r.name)
 		b.WriteString("      <match url=\".*\" />\n")
 		b.WriteString("      <conditions>\n")
@@ -93,12 +94,12 @@ func xmlAttr(s string) string {
 }
 
 // powerShell adds the rules to the Default Web Site with the WebAdministration module.
-func (m mitigation) powerShell() string {
+func powerShell(rules []rewriteRule) string {
 	var b strings.Builder
 	b.WriteString("Import-Module WebAdministration\n")
 	b.WriteString("$site = 'IIS:\\Sites\\Default Web Site'\n")
 	b.WriteString("$rules = 'system.webServer/rewrite/rules'\n")
-	for _, r := range m.rules {
+	for _, r := range rules {
 		n := psQuote(r.name)
 		fmt.Fprintf(&b, "\n# %s\n", r.condition)
 		fmt.Fprintf(&b, "Add-WebConfigurationProperty -PSPath $site -Filter $rules -Name '.' -Value @{name=%s; stopProcessing='True'}\n", n)
@@ -111,19 +112,20 @@ func (m mitigation) powerShell() string {
 	return b.String()
 }
 
-// appcmd adds the same rules with appcmd.exe (cmd.exe syntax).
-func (m mitigation) appcmd() string {
+// appcmd adds the same rules with appcmd.exe (cmd.exe syntax). Every argument that holds a
+// space is quoted whole: Windows splits the command line at spaces outside quotes.
+func appcmd(rules []rewriteRule) string {
 	var b strings.Builder
 	const ac = `%windir%\system32\inetsrv\appcmd.exe set config "Default Web Site" -section:system.webServer/rewrite/rules`
-	for i, r := range m.rules {
+	for i, r := range rules {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "rem %s\n", r.condition)
 		fmt.Fprintf(&b, "%s /+\"[name='%s',stopProcessing='True']\"\n", ac, r.name)
-		fmt.Fprintf(&b, "%s /[name='%s'].match.url:\".*\"\n", ac, r.name)
+		fmt.Fprintf(&b, "%s \"/[name='%s'].match.url:.*\"\n", ac, r.name)
 		fmt.Fprintf(&b, "%s /+\"[name='%s'].conditions.[input='%s',pattern='%s']\"\n", ac, r.name, r.input, r.pattern)
-		fmt.Fprintf(&b, "%s /[name='%s'].action.type:\"AbortRequest\"\n", ac, r.name)
+		fmt.Fprintf(&b, "%s \"/[name='%s'].action.type:AbortRequest\"\n", ac, r.name)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -25,6 +25,9 @@ type Options struct {
 	Done map[string]bool
 	// Force is clean's --force: Exchange pages with code added are quarantined too.
 	Force bool
+	// FromRoot: the plan comes from `exsweep clean --root` (no report file): its commands
+	// name the root instead of a report.
+	FromRoot bool
 }
 
 // Section ids, in the order the plan gives them.
@@ -217,8 +220,8 @@ func remove(res *finding.HostResult, files []FileAction, rules map[string][]*fin
 			Text: fmt.Sprintf("Quarantine %d file(s): web shells and attacker files.", len(q)),
 			Why:  "exsweep clean reads each file once, stores it hashed (SHA-256, SHA-1, MD5) and inert in the quarantine, verifies the copy, records it in a tamper-evident manifest, and only then removes the original. Nothing is deleted; every file can be restored bit for bit.",
 			Commands: []finding.Command{
-				{Lang: "shell", Title: "see exactly what would happen (dry run)", Text: "exsweep clean --from " + shellArg(opt.Report)},
-				{Lang: "shell", Title: "do it", Text: "exsweep clean --from " + shellArg(opt.Report) + " --apply"},
+				{Lang: "shell", Title: "see exactly what would happen (dry run)", Text: "exsweep clean " + cleanSource(res, opt)},
+				{Lang: "shell", Title: "do it", Text: "exsweep clean " + cleanSource(res, opt) + " --apply"},
 			},
 			Done: true,
 		}
@@ -256,16 +259,23 @@ func remove(res *finding.HostResult, files []FileAction, rules map[string][]*fin
 			Text: "Remove the Windows service(s) the intruders installed to run their commands.",
 			Why:  "A service starts again at every boot with SYSTEM rights: a backdoor that survives cleaning the web folders.",
 		}
-		var cmds []string
+		var cmds, odd []string
 		for _, f := range fs {
 			name := firstNonEmpty(f.Fields["ServiceName"], f.Fields["service"])
 			t.Rules = appendUnique(t.Rules, f.RuleID)
-			if name != "" {
-				cmds = appendUnique(cmds, "sc.exe stop "+cmdQuote(name)+"\r\nsc.exe delete "+cmdQuote(name))
+			switch {
+			case name == "":
+			case cmdSafe(name):
+				cmds = appendUnique(cmds, "sc.exe getkeyname "+cmdQuote(name)+"\r\nsc.exe qc "+cmdQuote(name)+"\r\nsc.exe stop "+cmdQuote(name)+"\r\nsc.exe delete "+cmdQuote(name))
+			default:
+				odd = appendUnique(odd, name)
 			}
 		}
 		if len(cmds) > 0 {
-			t.Commands = append(t.Commands, finding.Command{Lang: "cmd", Title: "after noting the service's file (sc.exe qc NAME) for the quarantine", Text: strings.Join(cmds, "\r\n")})
+			t.Commands = append(t.Commands, finding.Command{Lang: "cmd", Title: "the event may name the display name: getkeyname gives the name sc.exe needs; qc shows the service's file, for the quarantine", Text: strings.Join(cmds, "\r\n")})
+		}
+		if len(odd) > 0 {
+			t.Text += fmt.Sprintf(" %d service name(s) hold characters that cmd.exe would interpret (%s): no command is printed for them; remove them in services.msc after checking the name.", len(odd), strings.Join(odd, ", "))
 		}
 		s.Tasks = append(s.Tasks, t)
 	}
@@ -286,14 +296,26 @@ func remove(res *finding.HostResult, files []FileAction, rules map[string][]*fin
 		}
 		for _, f := range rules["EXS-IIS-VDIR-PROGRAMDATA"] {
 			site, vpath := f.Fields["site"], f.Target
-			if site != "" && vpath != "" {
-				t.Commands = append(t.Commands, finding.Command{Lang: "cmd", Text: `%windir%\system32\inetsrv\appcmd.exe delete vdir /vdir.name:"` + cmdText(site+vpath) + `"`})
+			switch {
+			case site == "" || vpath == "":
+			case cmdSafe(site + vpath):
+				t.Commands = append(t.Commands, finding.Command{Lang: "cmd", Text: `%windir%\system32\inetsrv\appcmd.exe delete vdir /vdir.name:"` + site + vpath + `"`})
+			default:
+				t.Text += " Its name holds characters cmd.exe would interpret: remove it in IIS Manager."
 			}
 			t.Paths = appendUnique(t.Paths, f.Fields["physical_path"])
 		}
 		s.Tasks = append(s.Tasks, t)
 	}
 	return s
+}
+
+// cleanSource is what exsweep clean acts on, as its arguments.
+func cleanSource(res *finding.HostResult, opt Options) string {
+	if opt.FromRoot {
+		return "--root " + shellArg(res.Root)
+	}
+	return "--from " + shellArg(opt.Report)
 }
 
 // restoreTask says how to put back one of Exchange's own pages.
@@ -305,7 +327,14 @@ func restoreTask(res *finding.HostResult, a FileAction) finding.PlanTask {
 			build = b.Build
 		}
 	}
-	winPath := `C:\` + strings.ReplaceAll(a.Path, "/", `\`)
+	// On the server, Exchange's setup sets ExchangeInstallPath: the page's place under the
+	// install does not depend on the drive, or on where the image is mounted here.
+	target := psQuote(`C:\` + strings.ReplaceAll(a.Path, "/", `\`))
+	for _, in := range res.Installs {
+		if in != "" && strings.HasPrefix(strings.ToLower(a.Path), strings.ToLower(in)+"/") {
+			target = "(Join-Path $env:ExchangeInstallPath " + psQuote(strings.ReplaceAll(a.Path[len(in)+1:], "/", `\`)) + ")"
+		}
+	}
 	return finding.PlanTask{
 		Text:  fmt.Sprintf("Replace %s with Exchange's original (%s): it is a legitimate page with attacker code added, so it is not deleted.", a.Path, build),
 		Why:   a.Why + " exsweep clean leaves it in place unless --force is given.",
@@ -313,7 +342,10 @@ func restoreTask(res *finding.HostResult, a FileAction) finding.PlanTask {
 		Commands: []finding.Command{{
 			Lang:  "powershell",
 			Title: "keep the tampered copy as evidence, then take the original from another server on the same build, or from the install media of the same CU",
-			Text: "Copy-Item -LiteralPath " + psQuote(winPath) + " -Destination " + psQuote(winPath+".tampered.txt") + "\n" +
+			Text: "$page = " + target + "\n" +
+				"# the tampered copy goes outside every web folder (IIS would serve a copy left beside it)\n" +
+				"New-Item -ItemType Directory -Force C:\\exsweep-evidence | Out-Null\n" +
+				"Copy-Item -LiteralPath $page -Destination C:\\exsweep-evidence\\ -PassThru | Rename-Item -NewName { $_.Name + '.tampered' }\n" +
 				"# another server with the same build: copy the same path from it, or\n" +
 				"# the CU's ISO (mounted as E:): extract its files without installing, then copy the page found below\n" +
 				"msiexec /a E:\\exchangeserver.msi /qb TARGETDIR=C:\\ExOriginal\n" +
@@ -391,6 +423,7 @@ func patchTasks(b finding.InstallBuild, r *catalog.Result) ([]finding.PlanTask, 
 			continue
 		case catalog.Unknown:
 			unknown = append(unknown, fmt.Sprintf("%s (%s)", fam.Family, fam.Reason))
+			vulnerable = append(vulnerable, fam.Family) // open until the exact build says otherwise
 		case catalog.Vulnerable:
 			vulnerable = append(vulnerable, fam.Family)
 		}
@@ -411,7 +444,7 @@ func patchTasks(b finding.InstallBuild, r *catalog.Result) ([]finding.PlanTask, 
 		}
 	}
 	var tasks []finding.PlanTask
-	if sameCU == nil && newCU == nil {
+	if sameCU == nil && newCU == nil && len(unknown) == 0 {
 		t := finding.PlanTask{Text: fmt.Sprintf("No update needed for the flaws exsweep knows: %s.", where), Done: true}
 		if len(fixed) > 0 {
 			t.Why = "Fixed: " + strings.Join(fixed, ", ") + ". Keep installing Microsoft's monthly security updates."
@@ -445,9 +478,11 @@ func patchTasks(b finding.InstallBuild, r *catalog.Result) ([]finding.PlanTask, 
 	if len(unknown) > 0 {
 		tasks = append(tasks, finding.PlanTask{
 			Text: "Confirm the security update level: the build read from the disk does not decide " + strings.Join(unknown, ", ") + ".",
-			Why:  where + ".",
-			Commands: []finding.Command{{Lang: "powershell", Title: "on the server",
-				Text: "(Get-Command ExSetup.exe).FileVersionInfo.FileVersion"}},
+			Why:  where + ". An unknown is not a fixed: until the exact build says otherwise, treat these as open.",
+			Commands: []finding.Command{
+				{Lang: "powershell", Title: "on the server", Text: "(Get-Command ExSetup.exe).FileVersionInfo.FileVersion"},
+				{Lang: "shell", Title: "then", Text: "exsweep builds lookup <build>"},
+			},
 		})
 	}
 	return tasks, vulnerable
@@ -479,6 +514,10 @@ func mitigate(res *finding.HostResult, vulnerable []string) finding.PlanSection 
 	if contains(vulnerable, "OWASSRF") && !contains(vulnerable, "ProxyNotShell") {
 		families = append(families, "ProxyNotShell")
 	}
+	var rules []rewriteRule
+	var caveats []string
+	var extra []finding.Command
+	var names []string
 	for _, fam := range families {
 		m, ok := mitigationFor(fam)
 		if !ok {
@@ -498,19 +537,25 @@ func mitigate(res *finding.HostResult, vulnerable []string) finding.PlanSection 
 			continue
 		} else if st != "" {
 			s.Tasks = append(s.Tasks, finding.PlanTask{
-				Text: fmt.Sprintf("The %s rewrite mitigation is %s in the Default Web Site's web.config: fix it as below.", fam, st),
+				Text: fmt.Sprintf("The %s rewrite mitigation is %s in the Default Web Site's web.config: remove those rules and add the ones below.", fam, st),
 			})
 		}
+		names = append(names, fam)
+		rules = append(rules, m.rules...)
+		caveats = appendUnique(caveats, m.caveats...)
+		extra = append(extra, m.extra...)
+	}
+	if len(rules) > 0 {
 		t := finding.PlanTask{
-			Text: fmt.Sprintf("Add the %s rewrite rules to the Default Web Site (one of the three forms below).", fam),
-			Why:  strings.Join(m.caveats, " "),
+			Text: fmt.Sprintf("Add the rewrite rules for %s to the Default Web Site (one of the three forms below).", strings.Join(names, " and ")),
+			Why:  strings.Join(caveats, " "),
 			Commands: []finding.Command{
-				{Lang: "xml", Title: "web.config fragment: inside <system.webServer> of inetpub\\wwwroot\\web.config", Text: m.webConfigFragment()},
-				{Lang: "powershell", Title: "PowerShell (WebAdministration), as administrator", Text: m.powerShell()},
-				{Lang: "cmd", Title: "appcmd, as administrator", Text: m.appcmd()},
+				{Lang: "xml", Title: "web.config fragment: inside <system.webServer> of inetpub\\wwwroot\\web.config; if a <rewrite><rules> section is there already (an earlier mitigation), add only the <rule> elements to it", Text: webConfigFragment(rules)},
+				{Lang: "powershell", Title: "PowerShell (WebAdministration), as administrator", Text: powerShell(rules)},
+				{Lang: "cmd", Title: "appcmd, as administrator", Text: appcmd(rules)},
 			},
 		}
-		t.Commands = append(t.Commands, m.extra...)
+		t.Commands = append(t.Commands, extra...)
 		s.Tasks = append(s.Tasks, t)
 	}
 	return s
@@ -528,7 +573,9 @@ func mitigationStatus(res *finding.HostResult, family string) string {
 }
 
 // vdirCmdlets maps the Set-*VirtualDirectory cmdlets to their Get- form.
-var vdirCmdlets = []string{"Oab", "Owa", "Ecp", "ActiveSync", "WebServices", "Mapi", "Autodiscover", "PowerShell", "OutlookAnywhere"}
+// (Outlook Anywhere has no *VirtualDirectory cmdlets and holds host names, not URLs: it is
+// listed in the check by Get-OutlookAnywhere.)
+var vdirCmdlets = []string{"Oab", "Owa", "Ecp", "ActiveSync", "WebServices", "Mapi", "Autodiscover", "PowerShell"}
 
 func undo(res *finding.HostResult, rules map[string][]*finding.Finding) finding.PlanSection {
 	s := finding.PlanSection{
@@ -572,11 +619,12 @@ func undo(res *finding.HostResult, rules map[string][]*finding.Finding) finding.
 			}
 			fmt.Fprintf(&b, "Get-%sVirtualDirectory -Server $env:COMPUTERNAME", k)
 		}
-		b.WriteString(")\n$vdirs | Where-Object { \"$($_.InternalUrl) $($_.ExternalUrl)\" -match '<|script|runat' } | Format-List Identity, InternalUrl, ExternalUrl\n\n")
-		b.WriteString("# 2. set the URLs back to your real names (or $null where you never set one)\n")
+		b.WriteString("; Get-OutlookAnywhere -Server $env:COMPUTERNAME)\n$vdirs | Where-Object { \"$($_.InternalUrl) $($_.ExternalUrl) $($_.InternalHostname) $($_.ExternalHostname)\" -match '<|script|runat' } | Format-List Identity, InternalUrl, ExternalUrl\n\n")
+		b.WriteString("# 2. clear only the poisoned URLs (a correct one stays); then set your real name where one is needed\n")
 		for _, k := range names {
-			fmt.Fprintf(&b, "Get-%sVirtualDirectory -Server $env:COMPUTERNAME | Set-%sVirtualDirectory -ExternalUrl $null\n", k, k)
-			fmt.Fprintf(&b, "# or: Set-%sVirtualDirectory -Identity \"$env:COMPUTERNAME\\<name> (Default Web Site)\" -ExternalUrl 'https://mail.example.com/<path>'\n", k)
+			for _, u := range []string{"ExternalUrl", "InternalUrl"} {
+				fmt.Fprintf(&b, "Get-%sVirtualDirectory -Server $env:COMPUTERNAME | Where-Object { \"$($_.%s)\" -match '<|script|runat' } | Set-%sVirtualDirectory -%s $null\n", k, u, k, u)
+			}
 		}
 		b.WriteString("\n# 3. a reset (Remove-/New-*VirtualDirectory) done by the intruders leaves a default directory: check that each exists and answers\n")
 		b.WriteString("Get-OabVirtualDirectory -Server $env:COMPUTERNAME | Format-List Identity, InternalUrl, ExternalUrl, RequireSSL")
@@ -589,7 +637,10 @@ func undo(res *finding.HostResult, rules map[string][]*finding.Finding) finding.
 			Why:  "ProxyShell intruders grant themselves the export role and export a mailbox as a page into a web folder: a web shell and stolen mail at once.",
 			Commands: []finding.Command{{Lang: "powershell", Title: "Exchange Management Shell",
 				Text: "Get-MailboxExportRequest | Format-Table Name, Mailbox, FilePath, Status\n" +
-					"Get-MailboxExportRequest | Remove-MailboxExportRequest -Confirm:$false\n" +
+					"# keep the record first: which mailboxes went where, and when\n" +
+					"Get-MailboxExportRequest | Get-MailboxExportRequestStatistics -IncludeReport | Export-Clixml C:\\exsweep-evidence\\mailbox-exports.xml\n" +
+					"# then remove each request you did not make:\n" +
+					"Remove-MailboxExportRequest -Identity '<request identity>'\n" +
 					"Get-ManagementRoleAssignment -Role 'Mailbox Import Export' -GetEffectiveUsers | Format-Table Name, RoleAssigneeName, EffectiveUserName\n" +
 					"# remove each assignment you did not make:\n" +
 					"Remove-ManagementRoleAssignment -Identity '<assignment name>'"}},

@@ -123,7 +123,7 @@ func TestPatchByBuild(t *testing.T) {
 			t.Errorf("%s: mitigations for a fixed build", tc.build)
 		}
 		for _, fam := range tc.vulnerable {
-			if m == nil || !strings.Contains(fmtTasks(m.Tasks), "Add the "+fam+" rewrite rules") {
+			if m == nil || !strings.Contains(fmtTasks(m.Tasks), "Add the rewrite rules for") || !strings.Contains(fmtTasks(m.Tasks), fam) {
 				t.Errorf("%s: no %s mitigation", tc.build, fam)
 			}
 		}
@@ -149,7 +149,7 @@ func TestMitigationFragmentRecognised(t *testing.T) {
 		if !ok {
 			t.Fatalf("no mitigation for %s", fam)
 		}
-		doc := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n<system.webServer>\n" + m.webConfigFragment() + "\n</system.webServer>\n</configuration>\n"
+		doc := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n<system.webServer>\n" + webConfigFragment(m.rules) + "\n</system.webServer>\n</configuration>\n"
 		wc, err := iisconfig.ParseWebConfig([]byte(doc))
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", fam, err, doc)
@@ -158,7 +158,7 @@ func TestMitigationFragmentRecognised(t *testing.T) {
 		if len(got) != 1 || got[0].Family != fam || got[0].Status != iisconfig.StatusPresent {
 			t.Errorf("%s: the hunt reads the plan's fragment as %+v", fam, got)
 		}
-		if !strings.Contains(m.powerShell(), "AbortRequest") || !strings.Contains(m.appcmd(), "AbortRequest") {
+		if !strings.Contains(powerShell(m.rules), "AbortRequest") || !strings.Contains(appcmd(m.rules), "AbortRequest") {
 			t.Errorf("%s: commands do not abort", fam)
 		}
 	}
@@ -172,10 +172,10 @@ func TestPresentMitigationIsDone(t *testing.T) {
 		Mitigations: []finding.ConfigMitigation{{Family: "ProxyLogon", Status: "present"}, {Family: "ProxyNotShell", Status: "partial"}}}
 	m := section(Build(res, cat(t), Options{}), SectionMitigate)
 	text := fmtTasks(m.Tasks)
-	if strings.Contains(text, "Add the ProxyLogon") || !strings.Contains(text, "ProxyLogon rewrite mitigation is in place") {
+	if strings.Contains(text, "rewrite rules for ProxyLogon") || !strings.Contains(text, "ProxyLogon rewrite mitigation is in place") {
 		t.Errorf("present mitigation not marked done:\n%s", text)
 	}
-	if !strings.Contains(text, "ProxyNotShell rewrite mitigation is partial") || !strings.Contains(text, "Add the ProxyNotShell") {
+	if !strings.Contains(text, "ProxyNotShell rewrite mitigation is partial") || !strings.Contains(text, "rewrite rules for ProxyNotShell") {
 		t.Errorf("partial mitigation not repaired:\n%s", text)
 	}
 }
@@ -208,12 +208,11 @@ func TestCompromisedPlan(t *testing.T) {
 	if rm.Tasks[0].Done || len(rm.Tasks[0].Paths) != 1 || !strings.Contains(rm.Tasks[0].Commands[1].Text, "exsweep clean --from out/report.json --apply") {
 		t.Errorf("quarantine task %+v", rm.Tasks[0])
 	}
-	svc := rm.Tasks[1].Commands[0].Text
-	if strings.ContainsAny(strings.ReplaceAll(strings.ReplaceAll(svc, "\r\n", ""), `"evilcalcsvcPATH"`, ""), "&%\n") || !strings.Contains(svc, `sc.exe delete "evilcalcsvcPATH"`) {
-		t.Errorf("service command not neutralised: %q", svc)
+	if svc := rm.Tasks[1]; len(svc.Commands) != 0 || !strings.Contains(svc.Text, "no command is printed") {
+		t.Errorf("a service name with cmd.exe syntax got a command: %+v", svc)
 	}
 	undo := section(p, SectionUndo)
-	if len(undo.Tasks) != 2 || !strings.Contains(undo.Tasks[0].Commands[0].Text, "Set-OabVirtualDirectory -ExternalUrl $null") {
+	if len(undo.Tasks) != 2 || !strings.Contains(undo.Tasks[0].Commands[0].Text, "Set-OabVirtualDirectory -ExternalUrl $null") || strings.Contains(undo.Tasks[0].Commands[0].Text, "OutlookAnywhereVirtualDirectory") {
 		t.Errorf("undo %+v", undo.Tasks)
 	}
 	cred := section(p, SectionCredentials)
@@ -254,7 +253,8 @@ func TestQuoting(t *testing.T) {
 	for _, tc := range []struct{ in, ps, sh string }{
 		{"plain", "'plain'", "plain"},
 		{"it's", "'it''s'", `'it'"'"'s'`},
-		{"a\u2019b", "'a\u2019\u2019b'", "'a\u2019b'"},
+		{"a\u2019b", "'a\u2019\u2019b'", "'<the folder>'"},
+		{"x\ny", "'x\ny'", "'<the folder>'"},
 		{"$(calc)", "'$(calc)'", "'$(calc)'"},
 		{"C:\\x y", "'C:\\x y'", "'C:\\x y'"},
 	} {
@@ -263,6 +263,61 @@ func TestQuoting(t *testing.T) {
 		}
 		if got := shellArg(tc.in); got != tc.sh {
 			t.Errorf("shellArg(%q) = %q, want %q", tc.in, got, tc.sh)
+		}
+	}
+}
+
+func TestNoUpdateNeededOnlyWhenFixed(t *testing.T) {
+	for _, b := range []string{"14.3.509.0", "15.1.2300.1"} {
+		res := &finding.HostResult{Builds: []finding.InstallBuild{{Install: install, Build: b}}}
+		s := section(Build(res, cat(t), Options{}), SectionPatch)
+		for _, task := range s.Tasks {
+			if strings.Contains(task.Text, "No update needed") {
+				t.Errorf("%s: %q although families are unknown", b, task.Text)
+			}
+		}
+	}
+}
+
+// splitArgs splits a command line the way Windows programs do (CommandLineToArgvW, without
+// the backslash rules, which these lines do not use).
+func splitArgs(line string) []string {
+	var out []string
+	var cur strings.Builder
+	in, any := false, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			in, any = !in, true
+		case r == ' ' && !in:
+			if any || cur.Len() > 0 {
+				out = append(out, cur.String())
+			}
+			cur.Reset()
+			any = false
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if any || cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func TestAppcmdArguments(t *testing.T) {
+	var rules []rewriteRule
+	for _, fam := range []string{"ProxyLogon", "ProxyNotShell"} {
+		m, _ := mitigationFor(fam)
+		rules = append(rules, m.rules...)
+	}
+	for _, line := range strings.Split(appcmd(rules), "\n") {
+		if line == "" || strings.HasPrefix(line, "rem ") {
+			continue
+		}
+		args := splitArgs(line)
+		if len(args) != 6 || args[3] != "Default Web Site" || args[4] != "-section:system.webServer/rewrite/rules" || !strings.HasPrefix(args[5], "/") {
+			t.Errorf("%d arguments (want 6, the last the whole change): %q", len(args), args)
 		}
 	}
 }

@@ -1047,10 +1047,18 @@ func mdText(s string) string {
 			}
 			b.WriteByte(c)
 		case '.', ')': // "1. " starts a list item, "15.1.2176" does not
-			if digits && i > 0 && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
+			if digits && i > 0 && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') ||
+				c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www") { // GFM autolinks www.x
 				b.WriteByte('\\')
 			}
 			b.WriteByte(c)
+		case ':': // GFM autolinks scheme://...: an attacker's URL must not become a link
+			if strings.HasPrefix(s[i+1:], "//") {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		case '@': // and name@domain becomes a mailto: link
+			b.WriteString("\\@")
 		default:
 			b.WriteByte(c)
 		}

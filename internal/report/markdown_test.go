@@ -312,6 +312,10 @@ func TestMdText(t *testing.T) {
 		{"\tcode", `&#9;code`},
 		{"# heading", `\# heading`},
 		{"> quote", `&gt; quote`},
+		{"https://evil.example/login?x=1", `https\://evil.example/login?x=1`},
+		{"see WWW.evil.example now", `see WWW\.evil.example now`},
+		{"admin@evil.example", `admin\@evil.example`},
+		{"10:30 a:b", "10:30 a:b"},
 		{"", ""},
 	}
 	for _, tc := range tests {

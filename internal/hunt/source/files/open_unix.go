@@ -12,3 +12,7 @@ import (
 func openFile(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
 }
+
+// OpenNoFollow opens a file for reading the way the walk does: without following a final link
+// and without blocking on a FIFO that took a file's place.
+func OpenNoFollow(path string) (*os.File, error) { return openFile(path) }
