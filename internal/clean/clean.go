@@ -97,7 +97,7 @@ func classify(err error) (Status, string) {
 		return Gone, "not there any more"
 	case errors.Is(err, quarantine.ErrChanged):
 		return Changed, err.Error() + ": hunt again before cleaning"
-	case errors.Is(err, quarantine.ErrNotRegular), errors.Is(err, quarantine.ErrUnsafePath), errors.Is(err, quarantine.ErrBusy):
+	case errors.Is(err, quarantine.ErrNotRegular), errors.Is(err, quarantine.ErrUnsafePath), errors.Is(err, quarantine.ErrBusy), errors.Is(err, quarantine.ErrStreams):
 		return Refused, err.Error()
 	}
 	return Failed, err.Error() + " (the file is still in place)"

@@ -1,6 +1,7 @@
 package hunt
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +77,26 @@ func TestWebFoldersListed(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("web folders %q miss %v", res.WebFolders, want)
+	}
+}
+
+// A server with more shells than the per-rule row cap gets every one of them reported: clean
+// can only move what the report names.
+func TestEveryShellFileReported(t *testing.T) {
+	root := t.TempDir()
+	files := map[string][]byte{}
+	for i := 0; i < 700; i++ {
+		files[fmt.Sprintf("inetpub/wwwroot/aspnet_client/s%04d.aspx", i)] = []byte(`<%@ Page Language="Jscript"%><%eval(Request.Item["k"],"unsafe");%>`)
+	}
+	writeTree(t, root, files, time.Date(2021, 3, 3, 0, 0, 0, 0, time.UTC))
+	res := hunt(t, Options{Root: root, NoLogs: true, NoEvents: true})
+	paths := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.RuleID == "EXS-FILE-ASPNETCLIENT-PAGE" {
+			paths[f.Where.Path] = true
+		}
+	}
+	if len(paths) != 700 {
+		t.Errorf("%d of 700 shells reported", len(paths))
 	}
 }

@@ -547,6 +547,11 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 		return
 	}
 	key := f.RuleID + "|" + clientKey(f.ClientIP)
+	if !logRow {
+		// Every file is its own evidence, and cleaning acts only on files the report names:
+		// the per-rule cap that tames a flood of log rows must not hide the 501st web shell.
+		key = f.RuleID + "|file|" + f.Where.Path
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	sp := c.spans[key]

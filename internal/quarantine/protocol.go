@@ -114,6 +114,14 @@ func (s *Store) quarantine(ctx context.Context, r *os.Root, rootDir string, req 
 	if err := s.hook(StepRead, req.Path); err != nil {
 		return Result{}, err
 	}
+	// Removing an NTFS file removes its alternate data streams, which this store does not
+	// copy (a download's Zone.Identifier, a payload hidden in a stream): such a file is
+	// refused rather than losing them.
+	if names, err := extraStreams(filepath.Join(rootDir, filepath.FromSlash(req.Path))); err != nil {
+		return Result{}, err
+	} else if len(names) > 0 {
+		return Result{}, fmt.Errorf("%w (%s): keep them first (Get-Item -Stream * ; Get-Content -Stream NAME), then quarantine by hand", ErrStreams, strings.Join(names, ", "))
+	}
 	c, err := s.copyIn(ctx, r, req.Path, lfi)
 	if c.tmp != "" {
 		defer s.root.Remove(c.tmp) // gone already when it became the object

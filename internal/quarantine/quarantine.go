@@ -83,6 +83,7 @@ var (
 	ErrAmbiguous  = errors.New("ambiguous id")
 	ErrRequest    = errors.New("invalid request")
 	ErrClosed     = errors.New("store is closed")
+	ErrStreams    = errors.New("the file has alternate data streams, which would be lost")
 )
 
 // Step names a point of Quarantine or Restore where Options.Hook is called.
