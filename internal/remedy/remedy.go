@@ -70,7 +70,13 @@ func Build(res *finding.HostResult, cat *catalog.Catalog, opt Options) finding.P
 		p.Sections = append(p.Sections, credentials(res, cred))
 	}
 	p.Sections = append(p.Sections, check(res, opt))
-	p.Headline = headline(res, files, patch, cred || code)
+	var left []FileAction // what is still to do: files this run quarantined are done
+	for _, a := range files {
+		if !opt.Done[a.Path] {
+			left = append(left, a)
+		}
+	}
+	p.Headline = headline(res, files, left, patch, cred || code)
 	return p
 }
 
@@ -108,7 +114,9 @@ func codeExecution(rules map[string][]*finding.Finding, res *finding.HostResult)
 	return false
 }
 
-func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSection, creds bool) string {
+// headline says the verdict in plain words and what is left to do (left: the flagged files
+// not yet dealt with by this run).
+func headline(res *finding.HostResult, files, left []FileAction, patch finding.PlanSection, creds bool) string {
 	days := coveredDays(res)
 	var first string
 	if len(patch.Tasks) > 0 && !patch.Tasks[0].Done {
@@ -117,7 +125,7 @@ func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSec
 	switch res.Verdict {
 	case finding.Compromised:
 		counts := map[ActionKind]int{}
-		for _, a := range files {
+		for _, a := range left {
 			counts[a.Kind]++
 		}
 		s := "This server was broken into (the evidence is below). "
@@ -131,12 +139,19 @@ func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSec
 		if n := counts[RevertConfig]; n > 0 {
 			todo = append(todo, fmt.Sprintf("undo %d configuration change(s)", n))
 		}
-		if len(todo) > 0 {
+		switch {
+		case len(todo) > 0:
 			s += "To do, in order: " + strings.Join(todo, ", ") + ", "
-		} else {
+		case len(files) == 0:
 			s += "No backdoor file was found on the disk examined; to do: "
+		default:
+			s += "The backdoor files found are quarantined; to do: "
 		}
-		s += "install the updates"
+		if patchNeeded(patch) {
+			s += "install the updates"
+		} else {
+			s += "keep the server updated"
+		}
 		if creds {
 			s += ", and reset the credentials named below: the intruders could read them"
 		}
@@ -147,6 +162,16 @@ func headline(res *finding.HostResult, files []FileAction, patch finding.PlanSec
 		return fmt.Sprintf("This server was only checked for the flaws (vulnerability probes) in the %s the logs cover. %s", days, orPatched(first))
 	}
 	return fmt.Sprintf("No trace of these attacks in the %s the logs cover. %s", days, orPatched(first))
+}
+
+// patchNeeded: some patch task is still to do.
+func patchNeeded(patch finding.PlanSection) bool {
+	for _, t := range patch.Tasks {
+		if !t.Done {
+			return true
+		}
+	}
+	return false
 }
 
 func orPatched(first string) string {

@@ -230,6 +230,9 @@ func TestCompromisedPlan(t *testing.T) {
 	if !section(p, SectionRemove).Tasks[0].Done {
 		t.Error("quarantined file not marked done")
 	}
+	if !strings.Contains(p.Headline, "The backdoor files found are quarantined") || strings.Contains(p.Headline, "remove the") {
+		t.Errorf("headline after cleaning: %q", p.Headline)
+	}
 }
 
 func TestLSASSDumpWhy(t *testing.T) {
