@@ -142,6 +142,10 @@ func printVerify(io IO, dir string, rep quarantine.VerifyReport) {
 		fmt.Fprintf(w, "manifest line %d is torn (an interrupted write; its file was never removed): dropped at the next open\n", rep.Torn)
 	}
 	for _, o := range rep.Orphans {
+		if strings.Contains(o, ".damaged-") {
+			fmt.Fprintf(w, "DAMAGED object set aside (it no longer matched its content and was replaced by a fresh copy): %s: find out why (disk, antivirus, tampering)\n", safeText(o))
+			continue
+		}
 		fmt.Fprintf(w, "orphan object (stored by an interrupted run, no entry; harmless): %s\n", safeText(o))
 	}
 	for _, p := range rep.Problems {

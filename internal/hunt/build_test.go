@@ -2,6 +2,8 @@ package hunt
 
 import (
 	"fmt"
+	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +100,28 @@ func TestEveryShellFileReported(t *testing.T) {
 	}
 	if len(paths) != 700 {
 		t.Errorf("%d of 700 shells reported", len(paths))
+	}
+}
+
+// Files beyond their budget are counted, not kept, in one span per rule; and they never take
+// the places of log evidence.
+func TestFileBudget(t *testing.T) {
+	c := newCollector(Options{})
+	for i := 0; i < maxFileFinds+500; i++ {
+		f := finding.Finding{RuleID: "EXS-FILE-ASPNETCLIENT-PAGE", Source: files.Kind, Supports: finding.SupportsCompromised,
+			Where: finding.Location{Path: fmt.Sprintf("inetpub/wwwroot/aspnet_client/s%06d.aspx", i)}}
+		c.add(&f, nil)
+	}
+	if len(c.findings) != maxFileFinds || c.refusedFiles != 500 {
+		t.Errorf("kept %d, refused %d", len(c.findings), c.refusedFiles)
+	}
+	if len(c.spans) > maxFileFinds+1 {
+		t.Errorf("%d spans: files beyond the budget grow memory", len(c.spans))
+	}
+	log := finding.Finding{RuleID: "EXS-HP-26855-PROXYLOGON-241", Source: "httpproxy", Supports: finding.SupportsCompromised, ClientIP: "198.51.100.7",
+		Time: time.Date(2021, 3, 3, 7, 0, 0, 0, time.UTC)}
+	c.add(&log, nil)
+	if c.refused != 0 || c.findings[len(c.findings)-1].RuleID != log.RuleID {
+		t.Error("log evidence refused after a flood of files")
 	}
 }

@@ -220,6 +220,10 @@ func Run(ctx context.Context, opt Options) (*finding.HostResult, error) {
 	}
 	res.Findings = col.sorted()
 	res.Stats.Suppressed = col.suppressedRows()
+	if col.refusedFiles > 0 {
+		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "too-many-findings",
+			Message: fmt.Sprintf("%d findings about files were not kept: over %d already were; the report does not name every flagged file (clean, then hunt again)", col.refusedFiles, maxFileFinds)})
+	}
 	if col.refused > 0 {
 		res.Problems = append(res.Problems, finding.Problem{Path: rel(opt.Root, opt.Root), Kind: "too-many-findings",
 			Message: fmt.Sprintf("%d findings that support a verdict were not kept: over %d rule and client pairs already were; the verdict may miss an incident", col.refused, maxDecisive)})
@@ -494,6 +498,7 @@ const (
 	// (25,000 failed logons a low Sigma rule lists) can never crowd out a w3wp starting cmd.exe.
 	maxDecisive    = 20000
 	maxOther       = 10000
+	maxFileFinds   = 40000   // findings about files on disk: their own budget (cleaning acts on each)
 	maxEvidenceLen = 4 << 10 // bytes of a row kept as evidence, and of a target
 )
 
@@ -504,27 +509,33 @@ const (
 // which pairs got in before then depends on read order, so beyond the cap (a flood) the kept set
 // may vary. A decisive pair refused is a problem: the verdict may miss an incident.
 type collector struct {
-	mu       sync.Mutex
-	since    time.Time
-	until    time.Time
-	max      int
-	kept     map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
-	latest   map[string]*finding.Finding
-	findings []finding.Finding
-	spans    map[string]*span // rule|client -> every row's time span and count, kept or not
-	used     [2]int           // kept findings and latest rows, per budget (other, decisive)
-	refused  int              // decisive rule|client pairs not kept: the budget was full
+	mu           sync.Mutex
+	since        time.Time
+	until        time.Time
+	max          int
+	kept         map[string]*keptHeap // rule|client -> indices of kept findings, latest on top
+	latest       map[string]*finding.Finding
+	findings     []finding.Finding
+	spans        map[string]*span // rule|client -> every row's time span and count, kept or not
+	used         [3]int           // kept findings and latest rows, per budget (other, decisive, files)
+	refused      int              // decisive rule|client pairs not kept: the budget was full
+	refusedFiles int              // file findings not kept: the file budget was full
 }
 
-// budget is a finding's budget: 1 for findings that decide a verdict, 0 for the rest.
+// budget is a finding's budget: 2 for findings about files on disk (a flood of decoy files
+// must not push log evidence out, nor the reverse), 1 for other findings that decide a
+// verdict, 0 for the rest.
 func budget(f *finding.Finding) int {
+	if f.Source == files.Kind || f.Source == IISConfigKind {
+		return 2
+	}
 	if f.Supports.Verdict() >= finding.Attempted {
 		return 1
 	}
 	return 0
 }
 
-var budgetCaps = [2]int{maxOther, maxDecisive}
+var budgetCaps = [3]int{maxOther, maxDecisive, maxFileFinds}
 
 type span struct {
 	first, last time.Time
@@ -554,6 +565,14 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	b := budget(f)
+	full := c.used[b] >= budgetCaps[b]
+	if !logRow && full && c.kept[key] == nil {
+		// Beyond the file budget, files are only counted: one span per rule, not one per file,
+		// so 200,000 flagged files cannot grow memory without bound.
+		c.refusedFiles++
+		key = f.RuleID + "|file-overflow"
+	}
 	sp := c.spans[key]
 	if sp == nil {
 		sp = &span{first: f.Time, last: f.Time}
@@ -563,8 +582,6 @@ func (c *collector) add(f *finding.Finding, raw []byte) {
 	sp.first = minTime(sp.first, f.Time)
 	sp.last = maxTime(sp.last, f.Time)
 	h := c.kept[key]
-	b := budget(f)
-	full := c.used[b] >= budgetCaps[b]
 	if h == nil {
 		if full {
 			// Counted in its span; beyond the cap new pairs are not kept.

@@ -32,6 +32,11 @@ func Inspect(ctx context.Context, root, p, sum string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if names, err := extraStreams(filepath.Join(abs, filepath.FromSlash(p))); err != nil {
+		return 0, err
+	} else if len(names) > 0 {
+		return 0, fmt.Errorf("%w (%s)", ErrStreams, strings.Join(names, ", "))
+	}
 	if sum == "" {
 		return lfi.Size(), nil
 	}

@@ -74,11 +74,13 @@ func Files(res *finding.HostResult, force bool) []FileAction {
 		if f.Source != "file" || f.Where.Path == "" {
 			continue
 		}
-		g := by[f.Where.Path]
+		// Keyed by the name on disk: two names can look alike once escaped.
+		key := f.Where.Path + "\x00" + f.Fields["path_hex"]
+		g := by[key]
 		if g == nil {
 			g = &agg{a: FileAction{Path: f.Where.Path}, fields: f.Fields}
-			by[f.Where.Path] = g
-			order = append(order, f.Where.Path)
+			by[key] = g
+			order = append(order, key)
 		}
 		if !contains(g.a.Rules, f.RuleID) {
 			g.a.Rules = append(g.a.Rules, f.RuleID)
@@ -92,9 +94,10 @@ func Files(res *finding.HostResult, force bool) []FileAction {
 	}
 	sort.Strings(order)
 	out := make([]FileAction, 0, len(order))
-	for _, p := range order {
-		g := by[p]
+	for _, key := range order {
+		g := by[key]
 		a := g.a
+		p := a.Path
 		sort.Strings(a.Rules)
 		a.SHA256 = g.fields["sha256"]
 		a.Size, _ = strconv.ParseInt(g.fields["size"], 10, 64)

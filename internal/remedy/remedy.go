@@ -155,7 +155,14 @@ func headline(res *finding.HostResult, files, left []FileAction, patch finding.P
 		if creds {
 			s += ", and reset the credentials named below: the intruders could read them"
 		}
-		return s + "."
+		s += "."
+		for _, pr := range res.Problems {
+			if pr.Kind == "too-many-findings" {
+				s += " The report does not name everything the hunt matched (too many findings): after cleaning, hunt again and clean again until nothing is left."
+				break
+			}
+		}
+		return s
 	case finding.Attempted:
 		return fmt.Sprintf("Attackers tried to break into this server, and the logs show no sign that they succeeded in the %s they cover. %s", days, orPatched(first))
 	case finding.Probed:

@@ -1057,8 +1057,9 @@ func mdText(s string) string {
 				b.WriteByte('\\')
 			}
 			b.WriteByte(c)
-		case '@': // and name@domain becomes a mailto: link
-			b.WriteString("\\@")
+		case '@': // and name@domain becomes a mailto: link; GFM ignores a backslash there,
+			// but not a word joiner before the @
+			b.WriteString("&#8288;@")
 		default:
 			b.WriteByte(c)
 		}

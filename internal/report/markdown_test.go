@@ -227,7 +227,7 @@ func strayEntity(l string) string {
 			continue
 		}
 		ok := false
-		for _, e := range []string{"&amp;", "&lt;", "&gt;", "&#32;", "&#9;"} {
+		for _, e := range []string{"&amp;", "&lt;", "&gt;", "&#32;", "&#9;", "&#8288;"} {
 			if strings.HasPrefix(l[i:], e) {
 				ok = true
 			}
@@ -245,7 +245,7 @@ func activeMarkdown(l string) int {
 	n := 0
 	for i := 0; i < len(l); i++ {
 		c := l[i]
-		if strings.HasPrefix(l[i:], "&#32;") || strings.HasPrefix(l[i:], "&#9;") {
+		if strings.HasPrefix(l[i:], "&#32;") || strings.HasPrefix(l[i:], "&#9;") || strings.HasPrefix(l[i:], "&#8288;") {
 			i += strings.IndexByte(l[i:], ';')
 			continue
 		}
@@ -314,7 +314,7 @@ func TestMdText(t *testing.T) {
 		{"> quote", `&gt; quote`},
 		{"https://evil.example/login?x=1", `https\://evil.example/login?x=1`},
 		{"see WWW.evil.example now", `see WWW\.evil.example now`},
-		{"admin@evil.example", `admin\@evil.example`},
+		{"admin@evil.example", `admin&#8288;@evil.example`},
 		{"10:30 a:b", "10:30 a:b"},
 		{"", ""},
 	}
