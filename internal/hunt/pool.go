@@ -27,6 +27,11 @@ func inParallel[T, S any](ctx context.Context, workers int, items []T, start fun
 	}
 feed:
 	for _, it := range items {
+		// select picks at random among ready cases: without this check a cancelled pool
+		// would go on handing out items to every worker that is free.
+		if ctx.Err() != nil {
+			break
+		}
 		select {
 		case next <- it:
 		case <-ctx.Done():
