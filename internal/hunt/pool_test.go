@@ -29,14 +29,19 @@ func TestInParallel(t *testing.T) {
 	// A cancelled context stops handing out items; no item at all still starts one worker (and
 	// returns).
 	ctx, cancel := context.WithCancel(context.Background())
-	var handled atomic.Int32
+	var handled, atCancel atomic.Int32
 	inParallel(ctx, 2, items, func() struct{} { return struct{}{} }, func(_ struct{}, it int) {
 		if handled.Add(1) == 10 {
 			cancel()
+			// The other worker may have taken more items between the count and the cancel:
+			// what counts is how many start after the cancel is visible.
+			atCancel.Store(handled.Load())
 		}
 	}, nil)
-	if n := handled.Load(); n < 10 || n > 12 {
-		t.Errorf("%d items handled after cancelling at the 10th, want 10 to 12", n)
+	// After the cancel: the other worker's item in flight, and at most one more that the
+	// feeder was already offering.
+	if n, c := handled.Load(), atCancel.Load(); n < 10 || n > c+2 {
+		t.Errorf("%d items handled, %d when the cancel was visible; want at most 2 more", n, c)
 	}
 	inParallel(context.Background(), 8, []int(nil), func() int { return 0 }, func(int, int) { t.Error("work on no items") }, nil)
 }
