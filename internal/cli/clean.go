@@ -118,8 +118,8 @@ func runClean(ctx context.Context, args []string, io IO) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	plan := remedy.Build(res, cat, remedy.Options{Report: reportPath, Done: done, Force: force, FromRoot: from == ""})
 	absStore, _ := filepath.Abs(store)
+	plan := remedy.Build(res, cat, remedy.Options{Report: reportPath, Done: done, Force: force, FromRoot: from == "", Store: absStore})
 	if format == "json" {
 		enc := json.NewEncoder(io.Stdout)
 		enc.SetIndent("", "  ")

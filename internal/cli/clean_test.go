@@ -127,6 +127,9 @@ func TestCleanApplyQuarantineCycle(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
+	if b, _ := json.Marshal(res.Plan); !bytes.Contains(b, []byte("exsweep quarantine verify --quarantine "+store)) {
+		t.Error("the plan's verify command does not name the store")
+	}
 	if len(res.ManifestHead) != 64 {
 		t.Errorf("no manifest head in the result: %q", res.ManifestHead)
 	}

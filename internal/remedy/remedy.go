@@ -25,6 +25,8 @@ type Options struct {
 	Done map[string]bool
 	// Force is clean's --force: Exchange pages with code added are quarantined too.
 	Force bool
+	// Store is the quarantine folder clean uses, for the verify command ("" prints <DIR>).
+	Store string
 	// FromRoot: the plan comes from `exsweep clean --root` (no report file): its commands
 	// name the root instead of a report.
 	FromRoot bool
@@ -340,6 +342,13 @@ func remove(res *finding.HostResult, files []FileAction, rules map[string][]*fin
 		s.Tasks = append(s.Tasks, t)
 	}
 	return s
+}
+
+func storeArg(store string) string {
+	if store == "" {
+		return "<DIR>"
+	}
+	return shellArg(store)
 }
 
 // cleanSource is what exsweep clean acts on, as its arguments.
@@ -767,7 +776,7 @@ func check(res *finding.HostResult, opt Options) finding.PlanSection {
 	if res.Verdict == finding.Compromised {
 		s.Tasks = append(s.Tasks, finding.PlanTask{
 			Text:     "Check that the quarantine is intact before handing it to investigators (every stored file re-read and hashed, the manifest's chain checked).",
-			Commands: []finding.Command{{Lang: "shell", Text: "exsweep quarantine verify --quarantine <DIR>"}},
+			Commands: []finding.Command{{Lang: "shell", Text: "exsweep quarantine verify --quarantine " + storeArg(opt.Store)}},
 		})
 		s.Tasks = append(s.Tasks, finding.PlanTask{
 			Text: "Scan the server with an up-to-date antivirus (for example Microsoft Safety Scanner, a full scan): intruders also leave tools outside the folders exsweep reads.",
