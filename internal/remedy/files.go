@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exsweep/exsweep/internal/finding"
+	"github.com/exsweep/exsweep/internal/hunt/source/files"
 )
 
 // ActionKind says what happens to one file a hunt flagged.
@@ -146,13 +147,13 @@ func rank(s finding.Support) int {
 	return 0
 }
 
-// pageExts are the extensions IIS runs as code: only such a file can be one of Exchange's pages
-// with code added; anything else in Exchange's folders (a dump, an archive) is the intruders'.
-var pageExts = map[string]bool{".aspx": true, ".ashx": true, ".asmx": true, ".asp": true, ".asa": true, ".cer": true,
-	".cshtml": true, ".vbhtml": true, ".svc": true, ".soap": true, ".rem": true, ".aspq": true, ".ascx": true, ".master": true,
-	".js": true, ".htm": true, ".html": true}
-
-func isPage(p string) bool { return pageExts[strings.ToLower(path.Ext(p))] }
+// isPage: only a file IIS runs as code (the file walk's own list of page extensions), or a
+// script or static page served beside them, can be one of Exchange's pages with code added;
+// anything else in Exchange's folders (a dump, an archive) is the intruders'.
+func isPage(p string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	return files.DefaultPageExts()[ext] || ext == ".js" || ext == ".htm" || ext == ".html"
+}
 
 func isConfig(p string) bool {
 	ext := strings.ToLower(path.Ext(p))
